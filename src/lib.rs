@@ -1,0 +1,19 @@
+//! Vantage: the library behind both shells (the browser app in `main.rs` and the `vantage` command line
+//! in `bin/vantage.rs`).
+//!
+//! The pure core (every module except `net`, `storage` and `ui`) imports no yew, web-sys, gloo, js-sys
+//! or wasm-bindgen, so it is tested natively with `cargo test`; `tests/tidy.rs` enforces that split.
+
+pub mod atlas;
+pub mod chart;
+pub mod cli;
+pub mod geo;
+pub mod latency;
+pub mod markdown;
+pub mod notebook;
+pub mod share;
+pub mod stats;
+
+pub mod net;
+pub mod storage;
+pub mod ui;
