@@ -7,10 +7,12 @@
 pub mod atlas;
 pub mod chart;
 pub mod cli;
+pub mod format;
 pub mod geo;
 pub mod latency;
 pub mod markdown;
 pub mod notebook;
+pub mod settings;
 pub mod share;
 pub mod stats;
 

@@ -8,5 +8,7 @@ fn main() {
 // Built natively (by `cargo test`/`clippy` on the host) this binary only explains itself.
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("vantage-web is the browser app: build it with `trunk build`; the native tool is `vantage`.");
+    eprintln!(
+        "vantage-web is the browser app: build it with `trunk build`; the native tool is `vantage`."
+    );
 }

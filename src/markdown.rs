@@ -1,1 +1,599 @@
-//! (module being written)
+//! Markdown → a small, safe document tree. The UI builds nodes from this tree (never HTML strings), so
+//! a shared report cannot run script or make the reader's browser contact any host:
+//! raw HTML becomes literal text, only `http`, `https` and `mailto` links are live, and images are
+//! never loaded (they become a placeholder naming their address). Parsing uses pulldown-cmark.
+//! Pure core: no browser crate.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// Deeper nesting (quotes in quotes, lists in lists) is flattened into the enclosing block, so hostile
+/// input like ten thousand `>` cannot overflow the stack when the tree is built or rendered.
+pub const MAX_NESTING: usize = 24;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Document {
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading {
+        level: u8,
+        content: Vec<Inline>,
+    },
+    Paragraph(Vec<Inline>),
+    CodeBlock {
+        language: Option<String>,
+        code: String,
+    },
+    Quote(Vec<Block>),
+    List {
+        start: Option<u64>,
+        items: Vec<Vec<Block>>,
+    },
+    Rule,
+    Table {
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    /// An HTML block, shown as literal text.
+    RawHtml(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Code(String),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Strikethrough(Vec<Inline>),
+    /// A live link: `href` passed `is_safe_href`.
+    Link {
+        href: String,
+        content: Vec<Inline>,
+    },
+    /// A link with any other scheme (or none): shown as text with its address, never followed.
+    InertLink {
+        href: String,
+        content: Vec<Inline>,
+    },
+    /// Never loaded: rendered as a placeholder that names the address.
+    Image {
+        alt: String,
+        src: String,
+    },
+    /// Inline HTML, shown as literal text.
+    RawHtml(String),
+    LineBreak,
+}
+
+/// True for `http:`, `https:` and `mailto:` addresses. Relative links and `#fragments` are refused too:
+/// in a shared report they would resolve against the app's own address and could change the fragment
+/// that carries the report.
+pub fn is_safe_href(href: &str) -> bool {
+    // Browsers ignore leading whitespace and control characters and strip tabs and newlines anywhere
+    // in a URL, so `\tjava\nscript:` is a javascript: URL to them; normalise the same way first.
+    let cleaned: String = href
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let lower = cleaned.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && lower.len() > "https://".len()
+        || lower.starts_with("mailto:") && lower.len() > "mailto:".len()
+}
+
+/// Open containers while walking the event stream.
+enum Frame {
+    Root(Vec<Block>),
+    Quote(Vec<Block>),
+    List {
+        start: Option<u64>,
+        items: Vec<Vec<Block>>,
+    },
+    Item(Vec<Block>),
+    Paragraph(Vec<Inline>),
+    Heading {
+        level: u8,
+        content: Vec<Inline>,
+    },
+    Code {
+        language: Option<String>,
+        code: String,
+    },
+    HtmlBlock(String),
+    Table {
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        in_head: bool,
+    },
+    Row(Vec<Vec<Inline>>),
+    Cell(Vec<Inline>),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Strike(Vec<Inline>),
+    Link {
+        href: String,
+        content: Vec<Inline>,
+    },
+    Image {
+        src: String,
+        alt: String,
+    },
+    /// A container past `MAX_NESTING`: its content goes to the parent.
+    Flattened,
+}
+
+struct Builder {
+    stack: Vec<Frame>,
+    /// How many block containers (quotes, lists, items) are open.
+    depth: usize,
+}
+
+impl Builder {
+    fn push_inline(&mut self, inline: Inline) {
+        for frame in self.stack.iter_mut().rev() {
+            match frame {
+                Frame::Paragraph(v)
+                | Frame::Heading { content: v, .. }
+                | Frame::Cell(v)
+                | Frame::Emphasis(v)
+                | Frame::Strong(v)
+                | Frame::Strike(v)
+                | Frame::Link { content: v, .. } => {
+                    v.push(inline);
+                    return;
+                }
+                Frame::Image { alt, .. } => {
+                    alt.push_str(&plain_inline(&inline));
+                    return;
+                }
+                Frame::Code { code, .. } => {
+                    code.push_str(&plain_inline(&inline));
+                    return;
+                }
+                Frame::HtmlBlock(text) => {
+                    text.push_str(&plain_inline(&inline));
+                    return;
+                }
+                Frame::Flattened => continue,
+                // Inline content directly in a block container (a "tight" list item): wrap it.
+                Frame::Root(blocks) | Frame::Quote(blocks) | Frame::Item(blocks) => {
+                    if let Some(Block::Paragraph(last)) = blocks.last_mut() {
+                        last.push(inline);
+                    } else {
+                        blocks.push(Block::Paragraph(vec![inline]));
+                    }
+                    return;
+                }
+                Frame::List { .. } | Frame::Table { .. } | Frame::Row(_) => return,
+            }
+        }
+    }
+
+    fn push_block(&mut self, block: Block) {
+        for frame in self.stack.iter_mut().rev() {
+            match frame {
+                Frame::Root(b) | Frame::Quote(b) | Frame::Item(b) => {
+                    b.push(block);
+                    return;
+                }
+                Frame::List { items, .. } => {
+                    items.push(vec![block]);
+                    return;
+                }
+                Frame::Flattened => continue,
+                _ => {
+                    // A block inside an inline container cannot happen in CommonMark; keep its text.
+                    let text = plain_blocks(std::slice::from_ref(&block));
+                    self.push_inline(Inline::Text(text));
+                    return;
+                }
+            }
+        }
+    }
+
+    fn open_container(&mut self, frame: Frame) {
+        if self.depth >= MAX_NESTING {
+            self.stack.push(Frame::Flattened);
+        } else {
+            self.depth += 1;
+            self.stack.push(frame);
+        }
+    }
+
+    fn close(&mut self) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        match frame {
+            Frame::Root(blocks) => self.stack.push(Frame::Root(blocks)),
+            Frame::Flattened => {}
+            Frame::Quote(blocks) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.push_block(Block::Quote(blocks));
+            }
+            Frame::List { start, items } => {
+                self.depth = self.depth.saturating_sub(1);
+                self.push_block(Block::List { start, items });
+            }
+            Frame::Item(blocks) => {
+                self.depth = self.depth.saturating_sub(1);
+                match self.stack.last_mut() {
+                    Some(Frame::List { items, .. }) => items.push(blocks),
+                    _ => {
+                        for block in blocks {
+                            self.push_block(block);
+                        }
+                    }
+                }
+            }
+            Frame::Paragraph(content) => self.push_block(Block::Paragraph(content)),
+            Frame::Heading { level, content } => self.push_block(Block::Heading { level, content }),
+            Frame::Code { language, code } => self.push_block(Block::CodeBlock { language, code }),
+            Frame::HtmlBlock(text) => self.push_block(Block::RawHtml(text)),
+            Frame::Table { header, rows, .. } => self.push_block(Block::Table { header, rows }),
+            Frame::Row(cells) => {
+                if let Some(Frame::Table {
+                    header,
+                    rows,
+                    in_head,
+                }) = self.stack.last_mut()
+                {
+                    if *in_head {
+                        *header = cells;
+                    } else {
+                        rows.push(cells);
+                    }
+                }
+            }
+            Frame::Cell(content) => {
+                if let Some(Frame::Row(cells)) = self.stack.last_mut() {
+                    cells.push(content);
+                } else if let Some(Frame::Table { header, .. }) = self.stack.last_mut() {
+                    // pulldown-cmark puts header cells directly in the head.
+                    header.push(content);
+                }
+            }
+            Frame::Emphasis(content) => self.push_inline(Inline::Emphasis(content)),
+            Frame::Strong(content) => self.push_inline(Inline::Strong(content)),
+            Frame::Strike(content) => self.push_inline(Inline::Strikethrough(content)),
+            Frame::Link { href, content } => {
+                if is_safe_href(&href) {
+                    self.push_inline(Inline::Link { href, content });
+                } else {
+                    self.push_inline(Inline::InertLink { href, content });
+                }
+            }
+            Frame::Image { src, alt } => self.push_inline(Inline::Image { alt, src }),
+        }
+    }
+}
+
+fn plain_inline(inline: &Inline) -> String {
+    match inline {
+        Inline::Text(t) | Inline::Code(t) | Inline::RawHtml(t) => t.clone(),
+        Inline::Emphasis(v) | Inline::Strong(v) | Inline::Strikethrough(v) => plain_inlines(v),
+        Inline::Link { content, .. } | Inline::InertLink { content, .. } => plain_inlines(content),
+        Inline::Image { alt, .. } => alt.clone(),
+        Inline::LineBreak => "\n".to_string(),
+    }
+}
+
+fn plain_inlines(inlines: &[Inline]) -> String {
+    inlines.iter().map(plain_inline).collect()
+}
+
+fn plain_blocks(blocks: &[Block]) -> String {
+    let parts: Vec<String> = blocks
+        .iter()
+        .map(|block| match block {
+            Block::Heading { content, .. } | Block::Paragraph(content) => plain_inlines(content),
+            Block::CodeBlock { code, .. } => code.clone(),
+            Block::Quote(blocks) => plain_blocks(blocks),
+            Block::List { items, .. } => items
+                .iter()
+                .map(|item| plain_blocks(item))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Block::Rule => String::new(),
+            Block::Table { header, rows } => std::iter::once(header)
+                .chain(rows.iter())
+                .map(|row| {
+                    row.iter()
+                        .map(|cell| plain_inlines(cell))
+                        .collect::<Vec<_>>()
+                        .join("\t")
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Block::RawHtml(text) => text.clone(),
+        })
+        .collect();
+    parts.join("\n")
+}
+
+/// The document as plain text (for titles, exports and search).
+pub fn plain_text(document: &Document) -> String {
+    plain_blocks(&document.blocks)
+}
+
+/// Parses Markdown (CommonMark plus tables and strikethrough) into the safe tree. Never fails.
+pub fn parse(source: &str) -> Document {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut builder = Builder {
+        stack: vec![Frame::Root(Vec::new())],
+        depth: 0,
+    };
+    for event in Parser::new_ext(source, options) {
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::Paragraph => builder.stack.push(Frame::Paragraph(Vec::new())),
+                Tag::Heading { level, .. } => builder.stack.push(Frame::Heading {
+                    level: level as u8,
+                    content: Vec::new(),
+                }),
+                Tag::BlockQuote(_) => builder.open_container(Frame::Quote(Vec::new())),
+                Tag::CodeBlock(kind) => {
+                    let language = match kind {
+                        pulldown_cmark::CodeBlockKind::Fenced(info) => info
+                            .split_whitespace()
+                            .next()
+                            .map(str::to_string)
+                            .filter(|l| !l.is_empty()),
+                        pulldown_cmark::CodeBlockKind::Indented => None,
+                    };
+                    builder.stack.push(Frame::Code {
+                        language,
+                        code: String::new(),
+                    });
+                }
+                Tag::HtmlBlock => builder.stack.push(Frame::HtmlBlock(String::new())),
+                Tag::List(start) => builder.open_container(Frame::List {
+                    start,
+                    items: Vec::new(),
+                }),
+                Tag::Item => builder.open_container(Frame::Item(Vec::new())),
+                Tag::Table(_) => builder.stack.push(Frame::Table {
+                    header: Vec::new(),
+                    rows: Vec::new(),
+                    in_head: false,
+                }),
+                Tag::TableHead => {
+                    if let Some(Frame::Table { in_head, .. }) = builder.stack.last_mut() {
+                        *in_head = true;
+                    }
+                    builder.stack.push(Frame::Row(Vec::new()));
+                }
+                Tag::TableRow => builder.stack.push(Frame::Row(Vec::new())),
+                Tag::TableCell => builder.stack.push(Frame::Cell(Vec::new())),
+                Tag::Emphasis => builder.stack.push(Frame::Emphasis(Vec::new())),
+                Tag::Strong => builder.stack.push(Frame::Strong(Vec::new())),
+                Tag::Strikethrough => builder.stack.push(Frame::Strike(Vec::new())),
+                Tag::Link { dest_url, .. } => builder.stack.push(Frame::Link {
+                    href: dest_url.to_string(),
+                    content: Vec::new(),
+                }),
+                Tag::Image { dest_url, .. } => builder.stack.push(Frame::Image {
+                    src: dest_url.to_string(),
+                    alt: String::new(),
+                }),
+                // Footnotes, definition lists, metadata blocks and the like are not enabled; anything
+                // else still opens a frame so its end tag stays balanced.
+                _ => builder.stack.push(Frame::Flattened),
+            },
+            Event::End(tag) => {
+                if matches!(tag, TagEnd::TableHead) {
+                    builder.close();
+                    if let Some(Frame::Table { in_head, .. }) = builder.stack.last_mut() {
+                        *in_head = false;
+                    }
+                } else {
+                    builder.close();
+                }
+            }
+            Event::Text(text) => builder.push_inline(Inline::Text(text.to_string())),
+            Event::Code(code) => builder.push_inline(Inline::Code(code.to_string())),
+            Event::Html(html) => {
+                if let Some(Frame::HtmlBlock(text)) = builder.stack.last_mut() {
+                    text.push_str(&html);
+                } else {
+                    builder.push_block(Block::RawHtml(html.to_string()));
+                }
+            }
+            Event::InlineHtml(html) => builder.push_inline(Inline::RawHtml(html.to_string())),
+            Event::SoftBreak => builder.push_inline(Inline::Text(" ".to_string())),
+            Event::HardBreak => builder.push_inline(Inline::LineBreak),
+            Event::Rule => builder.push_block(Block::Rule),
+            other => builder.push_inline(Inline::Text(format!("{other:?}"))),
+        }
+    }
+    // Close anything left open (cannot happen with a balanced stream, but costs nothing).
+    while builder.stack.len() > 1 {
+        builder.close();
+    }
+    match builder.stack.pop() {
+        Some(Frame::Root(blocks)) => Document { blocks },
+        _ => Document::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inlines(document: &Document) -> Vec<Inline> {
+        fn walk_blocks(blocks: &[Block], out: &mut Vec<Inline>) {
+            for block in blocks {
+                match block {
+                    Block::Heading { content, .. } | Block::Paragraph(content) => {
+                        walk_inlines(content, out)
+                    }
+                    Block::Quote(blocks) => walk_blocks(blocks, out),
+                    Block::List { items, .. } => {
+                        items.iter().for_each(|item| walk_blocks(item, out))
+                    }
+                    Block::Table { header, rows } => {
+                        header.iter().for_each(|cell| walk_inlines(cell, out));
+                        rows.iter()
+                            .flatten()
+                            .for_each(|cell| walk_inlines(cell, out));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        fn walk_inlines(inlines: &[Inline], out: &mut Vec<Inline>) {
+            for inline in inlines {
+                out.push(inline.clone());
+                match inline {
+                    Inline::Emphasis(v) | Inline::Strong(v) | Inline::Strikethrough(v) => {
+                        walk_inlines(v, out)
+                    }
+                    Inline::Link { content, .. } | Inline::InertLink { content, .. } => {
+                        walk_inlines(content, out)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk_blocks(&document.blocks, &mut out);
+        out
+    }
+
+    fn live_links(source: &str) -> Vec<String> {
+        inlines(&parse(source))
+            .into_iter()
+            .filter_map(|inline| match inline {
+                Inline::Link { href, .. } => Some(href),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ordinary_markdown_keeps_its_structure() {
+        let doc = parse(
+            "# Title\n\nSome *em* and **strong** and `code`.\n\n- a\n- b\n\n1. one\n\n> quote\n\n```rust\nfn x() {}\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n---\n",
+        );
+        assert!(matches!(&doc.blocks[0], Block::Heading { level: 1, .. }));
+        assert!(matches!(&doc.blocks[1], Block::Paragraph(_)));
+        assert!(matches!(&doc.blocks[2], Block::List { start: None, items } if items.len() == 2));
+        assert!(matches!(&doc.blocks[3], Block::List { start: Some(1), .. }));
+        assert!(matches!(&doc.blocks[4], Block::Quote(_)));
+        assert!(
+            matches!(&doc.blocks[5], Block::CodeBlock { language: Some(l), code } if l == "rust" && code == "fn x() {}\n")
+        );
+        assert!(
+            matches!(&doc.blocks[6], Block::Table { header, rows } if header.len() == 2 && rows.len() == 1 && rows[0].len() == 2)
+        );
+        assert_eq!(doc.blocks[7], Block::Rule);
+        assert!(plain_text(&doc).contains("Some em and strong and code."));
+    }
+
+    #[test]
+    fn only_http_https_and_mailto_links_are_live() {
+        assert_eq!(
+            live_links("[a](https://example.org/) [b](http://x.example/) [c](mailto:a@b.example)"),
+            vec![
+                "https://example.org/",
+                "http://x.example/",
+                "mailto:a@b.example"
+            ]
+        );
+        for hostile in [
+            "[x](javascript:alert(1))",
+            "[x](JAVASCRIPT:alert(1))",
+            "[x](jav&#x61;script:alert(1))",
+            "[x](&#106;avascript:alert(1))",
+            "[x](<\tjavascript:alert(1)>)",
+            "[x](data:text/html,<script>alert(1)</script>)",
+            "[x](vbscript:msgbox)",
+            "[x](file:///etc/passwd)",
+            "[x](//evil.example/)",
+            "[x](/relative)",
+            "[x](#report/v1/abc)",
+            "<javascript:alert(1)>",
+            "[x][r]\n\n[r]: javascript:alert(1)",
+            "[x](https://)",
+        ] {
+            assert_eq!(live_links(hostile), Vec::<String>::new(), "{hostile}");
+        }
+        assert!(!is_safe_href("\u{1}javascript:alert(1)"));
+        assert!(!is_safe_href(" java\nscript:alert(1)"));
+        assert!(is_safe_href("  https://example.org"));
+    }
+
+    #[test]
+    fn raw_html_and_images_are_text_and_placeholders() {
+        let doc = parse(
+            "<script>alert(1)</script>\n\ntext <img src=x onerror=alert(1)> <a href=\"javascript:x\">y</a>\n\n![alt *text*](https://tracker.example/p.png)\n\n<iframe src=\"https://e.example\"></iframe>",
+        );
+        assert!(matches!(&doc.blocks[0], Block::RawHtml(html) if html.contains("<script>")));
+        let all = inlines(&doc);
+        assert!(
+            all.iter()
+                .any(|i| matches!(i, Inline::RawHtml(h) if h.contains("onerror")))
+        );
+        assert!(all.contains(&Inline::Image {
+            alt: "alt text".into(),
+            src: "https://tracker.example/p.png".into()
+        }));
+        assert!(!all.iter().any(|i| matches!(i, Inline::Link { .. })));
+        assert!(plain_text(&doc).contains("<iframe"));
+    }
+
+    #[test]
+    fn hostile_nesting_is_flattened_not_overflowed() {
+        for source in [
+            ">".repeat(50_000) + " deep",
+            "- ".repeat(20_000) + "x",
+            "*".repeat(30_000) + "x",
+        ] {
+            let doc = parse(&source);
+            fn depth(blocks: &[Block]) -> usize {
+                blocks
+                    .iter()
+                    .map(|b| match b {
+                        Block::Quote(inner) => 1 + depth(inner),
+                        Block::List { items, .. } => {
+                            1 + items.iter().map(|i| depth(i)).max().unwrap_or(0)
+                        }
+                        _ => 0,
+                    })
+                    .max()
+                    .unwrap_or(0)
+            }
+            assert!(
+                depth(&doc.blocks) <= MAX_NESTING * 2,
+                "depth {}",
+                depth(&doc.blocks)
+            );
+        }
+        assert!(plain_text(&parse(&(">".repeat(100) + " deep"))).contains("deep"));
+    }
+
+    /// Deterministic garbage: no input may panic, and no link in the result may be unsafe.
+    #[test]
+    fn random_input_never_panics_nor_yields_unsafe_links() {
+        let alphabet: Vec<char> = "[]()<>!*_`#>-|:/\\&;\n \tajvscrptJAVhtps:x1é€\u{0}"
+            .chars()
+            .collect();
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..2_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 200) {
+                // xorshift64 (Marsaglia 2003)
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            for href in live_links(&text) {
+                assert!(is_safe_href(&href), "{text:?} gave {href}");
+            }
+        }
+    }
+}

@@ -1,1 +1,592 @@
-//! (module being written)
+//! The notebook model and the one pure function that changes it: `apply(state, action)`.
+//!
+//! A notebook stores only inputs: the author's text and, for each measurement cell, the raw data it was
+//! built from (source, time fetched, the responses as received). Everything shown from that data (tables,
+//! maps, verdicts) is derived elsewhere and never stored here. This module does no I/O: the shells persist
+//! the state in effects, outside `apply`, and pass in whatever the outside world supplied (clock, bytes).
+
+pub mod demo;
+pub mod file;
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::atlas::probes::Probe;
+
+/// A stable identity for a cell, so the UI can key lists and in-flight requests can find their cell
+/// after cells have moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CellId(pub u64);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notebook {
+    pub title: String,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    pub id: CellId,
+    pub body: CellBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CellBody {
+    Markdown { source: String },
+    Atlas(AtlasCell),
+}
+
+/// Which kind of cell the author asked to add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewCellKind {
+    Markdown,
+    Atlas,
+}
+
+/// An Atlas measurement cell: what the author asked for, and the data snapshot it produced.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AtlasCell {
+    pub request: AtlasRequest,
+    /// Shared behind an `Rc` because the snapshot can be hundreds of kilobytes and the reducer clones
+    /// the notebook on every keystroke.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Rc<AtlasSnapshot>>,
+}
+
+/// The author's input exactly as typed, so an invalid entry is kept for correction rather than lost.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AtlasRequest {
+    /// A measurement ID or an Atlas measurement URL.
+    #[serde(default)]
+    pub measurement: String,
+    /// Optional window start: unix seconds or an ISO-8601 date/time (UTC).
+    #[serde(default)]
+    pub start: String,
+    #[serde(default)]
+    pub stop: String,
+}
+
+/// Where a snapshot's data came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SnapshotSource {
+    /// Fetched from the Atlas REST API.
+    Api { msm_id: u64, results_url: String },
+    /// Read from a file the author chose.
+    File { name: String },
+    /// Pasted into the cell.
+    Pasted,
+    /// Recorded data shipped with the app (the demo notebook).
+    Recording { citation: String },
+}
+
+/// The evidence behind an Atlas cell: raw results as received plus the probe metadata needed to place
+/// them on a map. This is what a share link carries, so readers see the same evidence years later.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AtlasSnapshot {
+    pub source: SnapshotSource,
+    /// When the data was fetched or imported, in milliseconds since the Unix epoch (UTC).
+    pub fetched_at_unix_ms: i64,
+    /// The results body exactly as received (JSON array or one result per line).
+    pub results_text: String,
+    /// Metadata of the probes that appear in the results (as returned by `/api/v2/probes/`).
+    #[serde(default)]
+    pub probes: Vec<Probe>,
+    /// Problems met while fetching probe metadata (e.g. one page failed); shown with the cell.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fetch_notes: Vec<String>,
+}
+
+/// Up or down in the list of cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+/// Progress of a request a cell has under way. It is session state: never saved nor shared.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FetchState {
+    Idle,
+    InProgress { step: String },
+    Failed { message: String },
+}
+
+/// Everything the app holds: the notebook (saved and shared) and per-session state (not saved).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    pub notebook: Notebook,
+    pub fetches: Vec<(CellId, FetchState)>,
+    /// A message for the author about the whole page (a broken share link, a file that failed to open).
+    pub notice: Option<Notice>,
+    /// True while the notebook on screen came from a share link and the author has not edited it.
+    pub viewing_shared: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub level: NoticeLevel,
+    pub text: String,
+    /// True when the previous notebook was kept aside and the notice should offer to bring it back.
+    pub offer_restore: bool,
+}
+
+impl Notice {
+    pub fn info(text: impl Into<String>) -> Notice {
+        Notice {
+            level: NoticeLevel::Info,
+            text: text.into(),
+            offer_restore: false,
+        }
+    }
+
+    pub fn error(text: impl Into<String>) -> Notice {
+        Notice {
+            level: NoticeLevel::Error,
+            text: text.into(),
+            offer_restore: false,
+        }
+    }
+
+    pub fn with_restore(mut self) -> Notice {
+        self.offer_restore = true;
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeLevel {
+    Info,
+    Error,
+}
+
+/// Every change the UI can ask for. Data from the outside world (file text, fetched bodies, the clock)
+/// arrives inside the action, so `apply` stays pure.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    SetTitle(String),
+    AddCell {
+        after: Option<CellId>,
+        kind: NewCellKind,
+    },
+    EditMarkdown {
+        id: CellId,
+        source: String,
+    },
+    EditAtlasRequest {
+        id: CellId,
+        request: AtlasRequest,
+    },
+    MoveCell {
+        id: CellId,
+        direction: Direction,
+    },
+    DeleteCell {
+        id: CellId,
+    },
+    FetchProgress {
+        id: CellId,
+        step: String,
+    },
+    FetchFailed {
+        id: CellId,
+        message: String,
+    },
+    /// Data arrived (from the API, a file or a paste) and becomes the cell's snapshot.
+    SnapshotLoaded {
+        id: CellId,
+        snapshot: AtlasSnapshot,
+    },
+    ClearSnapshot {
+        id: CellId,
+    },
+    /// Replace the whole notebook (new, opened file, shared link, demo).
+    Open {
+        notebook: Notebook,
+        from_share_link: bool,
+        notice: Option<Notice>,
+    },
+    ShowNotice(Option<Notice>),
+}
+
+impl Notebook {
+    /// A new, empty notebook: one note cell inviting the author to write.
+    pub fn blank() -> Notebook {
+        Notebook {
+            title: "Untitled investigation".to_string(),
+            cells: vec![Cell {
+                id: CellId(1),
+                body: CellBody::Markdown {
+                    source: String::new(),
+                },
+            }],
+        }
+    }
+
+    pub fn cell(&self, id: CellId) -> Option<&Cell> {
+        self.cells.iter().find(|cell| cell.id == id)
+    }
+
+    fn index_of(&self, id: CellId) -> Option<usize> {
+        self.cells.iter().position(|cell| cell.id == id)
+    }
+
+    /// The next free id. Ids are never reused within a notebook, even after deletions of the last cell,
+    /// because an in-flight request may still carry the old id.
+    fn next_id(&self) -> CellId {
+        CellId(self.cells.iter().map(|cell| cell.id.0).max().unwrap_or(0) + 1)
+    }
+
+    /// Repairs what an untrusted notebook (a file or a share link) may get wrong without being invalid
+    /// JSON: duplicate cell ids would make cells impossible to address, so they are renumbered.
+    pub fn normalized(mut self) -> Notebook {
+        let mut seen = std::collections::HashSet::new();
+        let mut next = self.cells.iter().map(|cell| cell.id.0).max().unwrap_or(0);
+        for cell in &mut self.cells {
+            if !seen.insert(cell.id) {
+                next = next.saturating_add(1);
+                cell.id = CellId(next);
+                seen.insert(cell.id);
+            }
+        }
+        self
+    }
+}
+
+impl AppState {
+    pub fn new(notebook: Notebook) -> AppState {
+        AppState {
+            notebook,
+            fetches: Vec::new(),
+            notice: None,
+            viewing_shared: false,
+        }
+    }
+
+    pub fn fetch_state(&self, id: CellId) -> &FetchState {
+        self.fetches
+            .iter()
+            .find(|(cell, _)| *cell == id)
+            .map(|(_, state)| state)
+            .unwrap_or(&FetchState::Idle)
+    }
+
+    fn set_fetch_state(&mut self, id: CellId, state: FetchState) {
+        self.fetches.retain(|(cell, _)| *cell != id);
+        if state != FetchState::Idle {
+            self.fetches.push((id, state));
+        }
+    }
+
+    fn atlas_cell_mut(&mut self, id: CellId) -> Option<&mut AtlasCell> {
+        self.notebook
+            .cells
+            .iter_mut()
+            .find(|cell| cell.id == id)
+            .and_then(|cell| match &mut cell.body {
+                CellBody::Atlas(atlas) => Some(atlas),
+                CellBody::Markdown { .. } => None,
+            })
+    }
+}
+
+/// Applies one action. Pure: the same state and action always give the same new state. Actions that
+/// name a cell which no longer exists (it was deleted while its request was in flight) change nothing.
+pub fn apply(mut state: AppState, action: Action) -> AppState {
+    let edits_notebook = !matches!(
+        action,
+        Action::FetchProgress { .. }
+            | Action::FetchFailed { .. }
+            | Action::ShowNotice(_)
+            | Action::Open { .. }
+    );
+    if edits_notebook {
+        // An edited shared report has become the author's own notebook.
+        state.viewing_shared = false;
+    }
+    match action {
+        Action::SetTitle(title) => state.notebook.title = title,
+        Action::AddCell { after, kind } => {
+            let id = state.notebook.next_id();
+            let body = match kind {
+                NewCellKind::Markdown => CellBody::Markdown {
+                    source: String::new(),
+                },
+                NewCellKind::Atlas => CellBody::Atlas(AtlasCell::default()),
+            };
+            let at = after
+                .and_then(|after| state.notebook.index_of(after))
+                .map_or(state.notebook.cells.len(), |index| index + 1);
+            state.notebook.cells.insert(at, Cell { id, body });
+        }
+        Action::EditMarkdown {
+            id,
+            source: new_source,
+        } => {
+            if let Some(Cell {
+                body: CellBody::Markdown { source },
+                ..
+            }) = state.notebook.cells.iter_mut().find(|cell| cell.id == id)
+            {
+                *source = new_source;
+            }
+        }
+        Action::EditAtlasRequest { id, request } => {
+            if let Some(atlas) = state.atlas_cell_mut(id) {
+                atlas.request = request;
+            }
+        }
+        Action::MoveCell { id, direction } => {
+            if let Some(index) = state.notebook.index_of(id) {
+                let target = match direction {
+                    Direction::Up => index.checked_sub(1),
+                    Direction::Down => {
+                        Some(index + 1).filter(|next| *next < state.notebook.cells.len())
+                    }
+                };
+                if let Some(target) = target {
+                    state.notebook.cells.swap(index, target);
+                }
+            }
+        }
+        Action::DeleteCell { id } => {
+            state.notebook.cells.retain(|cell| cell.id != id);
+            state.set_fetch_state(id, FetchState::Idle);
+        }
+        Action::FetchProgress { id, step } => {
+            if state.notebook.cell(id).is_some() {
+                state.set_fetch_state(id, FetchState::InProgress { step });
+            }
+        }
+        Action::FetchFailed { id, message } => {
+            if state.notebook.cell(id).is_some() {
+                state.set_fetch_state(id, FetchState::Failed { message });
+            }
+        }
+        Action::SnapshotLoaded { id, snapshot } => {
+            if let Some(atlas) = state.atlas_cell_mut(id) {
+                atlas.snapshot = Some(Rc::new(snapshot));
+                state.set_fetch_state(id, FetchState::Idle);
+            }
+        }
+        Action::ClearSnapshot { id } => {
+            if let Some(atlas) = state.atlas_cell_mut(id) {
+                atlas.snapshot = None;
+            }
+        }
+        Action::Open {
+            notebook,
+            from_share_link,
+            notice,
+        } => {
+            state.notebook = notebook.normalized();
+            state.fetches.clear();
+            state.notice = notice;
+            state.viewing_shared = from_share_link;
+        }
+        Action::ShowNotice(notice) => state.notice = notice,
+    }
+    state
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state_with(kinds: &[NewCellKind]) -> AppState {
+        let mut state = AppState::new(Notebook {
+            title: "t".into(),
+            cells: Vec::new(),
+        });
+        for kind in kinds {
+            state = apply(
+                state,
+                Action::AddCell {
+                    after: None,
+                    kind: *kind,
+                },
+            );
+        }
+        state
+    }
+
+    fn ids(state: &AppState) -> Vec<u64> {
+        state.notebook.cells.iter().map(|cell| cell.id.0).collect()
+    }
+
+    #[test]
+    fn cells_are_added_after_the_named_cell_or_at_the_end() {
+        let state = state_with(&[NewCellKind::Markdown, NewCellKind::Atlas]);
+        assert_eq!(ids(&state), vec![1, 2]);
+        let state = apply(
+            state,
+            Action::AddCell {
+                after: Some(CellId(1)),
+                kind: NewCellKind::Markdown,
+            },
+        );
+        assert_eq!(ids(&state), vec![1, 3, 2]);
+        assert!(matches!(state.notebook.cells[2].body, CellBody::Atlas(_)));
+    }
+
+    #[test]
+    fn moving_past_either_end_changes_nothing() {
+        let state = state_with(&[
+            NewCellKind::Markdown,
+            NewCellKind::Markdown,
+            NewCellKind::Markdown,
+        ]);
+        let state = apply(
+            state,
+            Action::MoveCell {
+                id: CellId(1),
+                direction: Direction::Up,
+            },
+        );
+        assert_eq!(ids(&state), vec![1, 2, 3]);
+        let state = apply(
+            state,
+            Action::MoveCell {
+                id: CellId(3),
+                direction: Direction::Down,
+            },
+        );
+        assert_eq!(ids(&state), vec![1, 2, 3]);
+        let state = apply(
+            state,
+            Action::MoveCell {
+                id: CellId(1),
+                direction: Direction::Down,
+            },
+        );
+        assert_eq!(ids(&state), vec![2, 1, 3]);
+    }
+
+    #[test]
+    fn ids_are_not_reused_after_deleting_a_middle_cell() {
+        let state = state_with(&[
+            NewCellKind::Markdown,
+            NewCellKind::Markdown,
+            NewCellKind::Markdown,
+        ]);
+        let state = apply(state, Action::DeleteCell { id: CellId(2) });
+        let state = apply(
+            state,
+            Action::AddCell {
+                after: None,
+                kind: NewCellKind::Markdown,
+            },
+        );
+        assert_eq!(ids(&state), vec![1, 3, 4]);
+    }
+
+    #[test]
+    fn a_late_response_for_a_deleted_cell_is_dropped() {
+        let state = state_with(&[NewCellKind::Atlas]);
+        let state = apply(state, Action::DeleteCell { id: CellId(1) });
+        let snapshot = AtlasSnapshot {
+            source: SnapshotSource::Pasted,
+            fetched_at_unix_ms: 0,
+            results_text: "[]".into(),
+            probes: Vec::new(),
+            fetch_notes: Vec::new(),
+        };
+        let after = apply(
+            state.clone(),
+            Action::SnapshotLoaded {
+                id: CellId(1),
+                snapshot,
+            },
+        );
+        assert_eq!(after, state);
+        let after = apply(
+            state.clone(),
+            Action::FetchProgress {
+                id: CellId(1),
+                step: "x".into(),
+            },
+        );
+        assert_eq!(after.fetches, Vec::new());
+    }
+
+    #[test]
+    fn progress_then_snapshot_clears_the_progress() {
+        let state = state_with(&[NewCellKind::Atlas]);
+        let state = apply(
+            state,
+            Action::FetchProgress {
+                id: CellId(1),
+                step: "Fetching results".into(),
+            },
+        );
+        assert_eq!(
+            state.fetch_state(CellId(1)),
+            &FetchState::InProgress {
+                step: "Fetching results".into()
+            }
+        );
+        let state = apply(
+            state,
+            Action::SnapshotLoaded {
+                id: CellId(1),
+                snapshot: AtlasSnapshot {
+                    source: SnapshotSource::Pasted,
+                    fetched_at_unix_ms: 5,
+                    results_text: "[]".into(),
+                    probes: Vec::new(),
+                    fetch_notes: Vec::new(),
+                },
+            },
+        );
+        assert_eq!(state.fetch_state(CellId(1)), &FetchState::Idle);
+        match &state.notebook.cells[0].body {
+            CellBody::Atlas(atlas) => assert_eq!(
+                atlas.snapshot.as_ref().map(|s| s.fetched_at_unix_ms),
+                Some(5)
+            ),
+            CellBody::Markdown { .. } => panic!("expected an Atlas cell"),
+        }
+    }
+
+    #[test]
+    fn editing_a_shared_report_makes_it_the_authors_own() {
+        let state = apply(
+            AppState::new(Notebook::blank()),
+            Action::Open {
+                notebook: Notebook::blank(),
+                from_share_link: true,
+                notice: None,
+            },
+        );
+        assert!(state.viewing_shared);
+        let state = apply(
+            state,
+            Action::EditMarkdown {
+                id: CellId(1),
+                source: "mine now".into(),
+            },
+        );
+        assert!(!state.viewing_shared);
+    }
+
+    #[test]
+    fn duplicate_ids_from_an_untrusted_notebook_are_renumbered() {
+        let cell = |id| Cell {
+            id: CellId(id),
+            body: CellBody::Markdown {
+                source: String::new(),
+            },
+        };
+        let notebook = Notebook {
+            title: String::new(),
+            cells: vec![cell(7), cell(7), cell(2)],
+        }
+        .normalized();
+        assert_eq!(
+            notebook.cells.iter().map(|c| c.id.0).collect::<Vec<_>>(),
+            vec![7, 8, 2]
+        );
+    }
+}

@@ -1,0 +1,19 @@
+// Regenerates www/screenshot.png (the README's picture) from the release build's example notebook:
+// `bash .ci/build && node e2e/screenshot.mjs`.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStatic } from './servers.mjs';
+import { launch } from './browser.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const web = await startStatic();
+const browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1100, height: 1000 }, deviceScaleFactor: 1 });
+await page.goto(`${web.origin}/`);
+const cell = page.locator('article.cell[data-kind="Atlas measurement"]').first();
+await cell.locator('.latency-view canvas').waitFor();
+await cell.scrollIntoViewIfNeeded();
+await cell.screenshot({ path: path.join(here, '..', 'www', 'screenshot.png') });
+await browser.close();
+await web.close();
+console.log('wrote www/screenshot.png');

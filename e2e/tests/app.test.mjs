@@ -1,0 +1,305 @@
+// End-to-end tests: the release build in headless Chromium, driven as a user would, against a local
+// replay server of recorded RIPE Atlas responses. Expected figures come from the fixtures themselves
+// (computed independently with a few lines of Python when the tests were written), not from the app.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
+import { startStatic, startReplay } from '../servers.mjs';
+import { launch, watchErrors } from '../browser.mjs';
+
+let web, replay, browser;
+
+before(async () => {
+  web = await startStatic();
+  replay = await startReplay();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await replay?.close();
+  await web?.close();
+});
+
+// A fresh profile (empty storage) whose Atlas base URL points at the replay server, set through the
+// Settings panel like a user would.
+async function freshPage({ replayBase = replay.origin } = {}) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${web.origin}/`);
+  await page.waitForSelector('.latency-view canvas');
+  if (replayBase) {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.fill('input[name="atlas-base-url"]', replayBase);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+  }
+  return { context, page, errors };
+}
+
+async function newNotebookWithAtlasCell(page) {
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await page.locator('.add-cell').last().getByRole('button', { name: '+ Atlas measurement' }).click();
+  return page.locator('article.cell[data-kind="Atlas measurement"]').last();
+}
+
+async function fetchMeasurement(cell, id) {
+  await cell.locator('input[name="measurement"]').fill(String(id));
+  await cell.getByRole('button', { name: /^Fetch/ }).click();
+}
+
+function continentRow(scope, name) {
+  return scope.locator('.continent-table tr', { has: scope.page().locator(`th:text-is("${name}")`) });
+}
+
+// Pixels of the map that are neither background nor land: markers, legend and outlines.
+async function canvasColourCount(cell) {
+  return cell.locator('canvas').evaluate((canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const colours = new Set();
+    for (let i = 0; i < data.length; i += 16) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return colours.size;
+  });
+}
+
+test('the example notebook opens offline with its map, tables and narrative', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const outside = [];
+  await context.route('**/*', (route) => {
+    if (route.request().url().startsWith(web.origin)) return route.continue();
+    outside.push(route.request().url());
+    return route.abort();
+  });
+  await page.goto(`${web.origin}/`);
+  const trace = page.locator('article.cell[data-kind="Atlas measurement"]').first();
+  await trace.locator('.latency-view canvas').waitFor();
+  assert.match(await trace.locator('.headline').innerText(), /Traceroute measurement 1033154 to wikipedia-lb\.esams\.wikimedia\.org: 87 results from 87 probes/);
+  // 87 probes: 39 got replies from 91.198.174.225 itself; the fastest, probe 3161 in NL, at 2.399 ms.
+  const all = continentRow(trace, 'All probes');
+  assert.deepEqual((await all.locator('td').allInnerTexts()).slice(0, 3), ['87', '39', '2.4']);
+  assert.ok(await canvasColourCount(trace) > 20, 'the map is drawn');
+  assert.match(await page.locator('.markdown-body h1').first().innerText(), /Where is Wikipedia's Amsterdam site/);
+  assert.deepEqual(outside, [], 'the example makes no request outside the app');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('hovering a map marker names the probe, its country, network and RTT', async () => {
+  const { context, page } = await freshPage({ replayBase: null });
+  const trace = page.locator('article.cell[data-kind="Atlas measurement"]').first();
+  const canvas = trace.locator('canvas');
+  // Find the centre of a "< 10 ms" marker (#fde725) in the drawn pixels, then hover there.
+  const spot = await canvas.evaluate((c) => {
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] === 0xfd && data[i + 1] === 0xe7 && data[i + 2] === 0x25) {
+        const x = (i / 4) % c.width, y = Math.floor(i / 4 / c.width);
+        // Skip the legend strip at the bottom.
+        if (y < c.height - 40) {
+          const r = c.getBoundingClientRect();
+          return { x: (x + 1) * r.width / c.width, y: (y + 2) * r.height / c.height };
+        }
+      }
+    }
+    return null;
+  });
+  assert.ok(spot, 'a fast marker is drawn');
+  await canvas.hover({ position: spot });
+  const tooltip = trace.locator('.map-tooltip');
+  await tooltip.waitFor();
+  assert.match(await tooltip.innerText(), /^Probe \d+ · .+ \([A-Z]{2}\) · AS\d+ · min RTT \d+\.\d ms$/);
+  await context.close();
+});
+
+test('import a ping measurement by ID through the API, with map and tables', async () => {
+  const { context, page, errors } = await freshPage();
+  const cell = await newNotebookWithAtlasCell(page);
+  await fetchMeasurement(cell, 3359986);
+  await cell.locator('.latency-view').waitFor();
+  assert.match(await cell.locator('.headline').innerText(), /Ping measurement 3359986 to 193\.170\.114\.242: 5 results from 5 probes/);
+  // Per-probe minimum RTTs 14.3, 29.5, 30.3, 34.2, 37.0 ms (from result[].rtt), all in Europe.
+  const europe = continentRow(cell, 'Europe');
+  assert.deepEqual(await europe.locator('td').allInnerTexts(), ['5', '5', '14.3', '20.4', '30.3', '35.9', '0 %']);
+  const probe = cell.locator('tr[data-probe="3183"] td');
+  assert.deepEqual((await probe.allInnerTexts()).slice(0, 7), ['3183', 'DE', '16097', '3', '3', '0 %', '34.2']);
+  // The app asked the replay server for the latest results and the five probes' metadata.
+  const paths = replay.requests.map((r) => r.path + r.search);
+  assert.ok(paths.includes('/api/v2/measurements/3359986/latest/?format=json'), paths.join('\n'));
+  assert.ok(paths.some((p) => p.startsWith('/api/v2/probes/?id__in=3183,3207,10025,11421,13939')), paths.join('\n'));
+  // Sorting by probe ID, descending, puts 13939 first.
+  await cell.getByRole('button', { name: /^Probe/ }).click();
+  await cell.getByRole('button', { name: /^Probe/ }).click();
+  assert.equal(await cell.locator('.probe-table tbody tr').first().getAttribute('data-probe'), '13939');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('each failure gets a clear message in its cell, and the page keeps working', async () => {
+  const { context, page, errors } = await freshPage();
+  const cell = await newNotebookWithAtlasCell(page);
+  const cases = [
+    [12345, /not found|does not exist/i],
+    [429, /too many|wait/i],
+    [500, /server|try again/i],
+    [777, /could not reach/i],
+    ['not-a-measurement', /measurement id|number/i],
+  ];
+  for (const [id, expected] of cases) {
+    await fetchMeasurement(cell, id);
+    const alert = cell.locator('.error[role="alert"]');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), expected, `message for ${id}`);
+  }
+  // Malformed JSON from the server is a message too, never a crash.
+  await fetchMeasurement(cell, 666);
+  await cell.locator('.error[role="alert"], .diagnostics').first().waitFor();
+  // A closed port: the network is down.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.fill('input[name="atlas-base-url"]', 'http://127.0.0.1:9');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await fetchMeasurement(cell, 3359986);
+  await cell.locator('.error[role="alert"]', { hasText: /could not reach/i }).waitFor();
+  assert.deepEqual(errors.filter((e) => !/Failed to load resource|ERR_/.test(e)), []);
+  await context.close();
+});
+
+test('a note, shared as a link, reopens with the same data and no network', async () => {
+  const { context, page } = await freshPage();
+  const cell = await newNotebookWithAtlasCell(page);
+  await fetchMeasurement(cell, 3359986);
+  await cell.locator('.latency-view').waitFor();
+  await page.locator('.add-cell').last().getByRole('button', { name: '+ Note' }).click();
+  await page.locator('textarea.markdown-source').last().fill('## Finding\n\nAll five probes are in **Europe**; the fastest saw 14.3 ms.');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.fill('.app-header .title', 'Vienna anchor check');
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = await page.locator('textarea.share-link').inputValue();
+  assert.ok(link.startsWith(`${web.origin}/#report/v1/`));
+  assert.ok(link.length < 8000, `a small notebook fits in a chat message (${link.length})`);
+  assert.match(await page.locator('.share-length').innerText(), new RegExp(`^${link.length} characters$`));
+  await context.close();
+
+  const requestsBefore = replay.requests.length;
+  const reader = await browser.newContext();
+  const outside = [];
+  await reader.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(web.origin) && !url.includes('/api/')) return route.continue();
+    outside.push(url);
+    return route.abort();
+  });
+  const view = await reader.newPage();
+  const errors = watchErrors(view);
+  await view.goto(link);
+  const shared = view.locator('article.cell[data-kind="Atlas measurement"]');
+  await shared.locator('.latency-view canvas').waitFor();
+  assert.equal(await view.locator('.app-header .title').inputValue(), 'Vienna anchor check');
+  assert.deepEqual(await continentRow(shared, 'Europe').locator('td').allInnerTexts(), ['5', '5', '14.3', '20.4', '30.3', '35.9', '0 %']);
+  assert.match(await view.locator('.markdown-body h2').innerText(), /Finding/);
+  assert.match(await view.locator('.notice').innerText(), /shared report/);
+  assert.ok(await canvasColourCount(shared) > 20, 'the map is drawn from the link data');
+  assert.deepEqual(outside, []);
+  assert.equal(replay.requests.length, requestsBefore, 'opening the link contacted no API');
+  assert.deepEqual(errors, []);
+  await reader.close();
+});
+
+test('the example is too long for chat: the app says so and offers the file', async () => {
+  const { context, page } = await freshPage({ replayBase: null });
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = await page.locator('textarea.share-link').inputValue();
+  assert.ok(link.length > 8000);
+  assert.match(await page.locator('.share-panel .warning').innerText(), /longer than 8000 characters/);
+  await page.locator('.share-panel').getByRole('button', { name: 'Save notebook file' }).waitFor();
+  await context.close();
+});
+
+function fragmentFor(notebook) {
+  const json = JSON.stringify({ format: 'vantage-notebook', version: 1, notebook });
+  return `report/v1/${zlib.deflateSync(Buffer.from(json), { level: 9 }).toString('base64url')}`;
+}
+
+test('a malicious shared report is inert: no script, no remote load, no live javascript: link', async () => {
+  const trap = `${replay.origin}/tracker`;
+  const notebook = {
+    title: '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>',
+    cells: [
+      { id: 1, body: { kind: 'markdown', source: [
+        '# Report',
+        '<script>window.__pwned = 2</script>',
+        `<img src="${trap}.png" onerror="window.__pwned = 3">`,
+        `![pixel](${trap}-markdown.png)`,
+        '[click me](javascript:window.__pwned=4)',
+        '[entity](jav&#x61;script:window.__pwned=5)',
+        '<a href="javascript:window.__pwned=6">raw link</a>',
+        `<iframe src="${trap}-frame"></iframe>`,
+        '[fine](https://example.org/)',
+      ].join('\n\n') } },
+      { id: 1, body: { kind: 'atlas', request: { measurement: '<script>x</script>' }, snapshot: {
+        source: { kind: 'api', msm_id: 1, results_url: 'javascript:window.__pwned=7' },
+        fetched_at_unix_ms: 0,
+        results_text: '[{"type":"ping","prb_id":"<img src=x onerror=window.__pwned=8>","result":"<script>"}]',
+        probes: [],
+      } } },
+    ],
+  };
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const requestsBefore = replay.requests.length;
+  await page.goto(`${web.origin}/#${fragmentFor(notebook)}`);
+  await page.locator('.markdown-body h1').waitFor();
+  for (const text of ['click me', 'entity', 'raw link']) {
+    const element = page.locator('main').getByText(text, { exact: false }).first();
+    await element.click();
+  }
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.locator('main img, main iframe, main script, main object, main embed').count(), 0);
+  const hrefs = await page.locator('main a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(hrefs.every((h) => /^(https?:|mailto:)/i.test(h)), hrefs.join(' '));
+  assert.ok(hrefs.includes('https://example.org/'));
+  assert.equal(replay.requests.length, requestsBefore, 'nothing was loaded from the trap host');
+  // The provenance shows the bogus URL as text, and the bad result is a diagnostic row.
+  assert.match(await page.locator('.provenance').innerText(), /javascript:window.__pwned=7/);
+  assert.equal(await page.locator('.provenance a').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('broken links are explained, never a crash', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const valid = fragmentFor({ title: 't', cells: [{ id: 1, body: { kind: 'markdown', source: 'x'.repeat(5000) } }] });
+  const bomb = `report/v1/${zlib.deflateSync(Buffer.alloc(80 * 1024 * 1024, 0x20), { level: 9 }).toString('base64url')}`;
+  const cases = [
+    [valid.slice(0, Math.floor(valid.length / 2)), /incomplete|cut off/i],
+    ['report/v9/AAAA', /newer version/i],
+    ['report/v1/!!!!', /damaged/i],
+    [bomb, /too large/i],
+  ];
+  for (const [fragment, expected] of cases) {
+    await page.goto(`${web.origin}/?case=${cases.findIndex((c) => c[0] === fragment)}#${fragment}`);
+    const notice = page.locator('.notice.error');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), expected);
+    // The page still works: the example (or the autosave) is open underneath.
+    await page.locator('article.cell').first().waitFor();
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the notebook is autosaved: a reload loses nothing', async () => {
+  const { context, page } = await freshPage({ replayBase: null });
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await page.locator('textarea.markdown-source').first().fill('Draft: *do not lose me*');
+  await page.reload();
+  await page.locator('.markdown-body em').waitFor();
+  assert.equal(await page.locator('.markdown-body em').innerText(), 'do not lose me');
+  // The example was kept aside when "New" replaced it, and can be restored.
+  assert.equal(await page.locator('article.cell').count(), 1);
+  await context.close();
+});

@@ -1,0 +1,84 @@
+//! Text formatting of figures for people: RTTs, loss, sizes and UTC times. Pure; shared by the UI and
+//! exports so a number reads the same everywhere.
+
+/// "12.3" (one decimal, as RTTs under a millisecond of jitter warrant), or "—" when there is no value.
+pub fn ms(value: Option<f64>) -> String {
+    match value {
+        Some(v) if v.is_finite() => format!("{v:.1}"),
+        _ => "—".to_string(),
+    }
+}
+
+/// "0 %", "33 %", or "—" when nothing was sent.
+pub fn percent(fraction: Option<f64>) -> String {
+    match fraction {
+        Some(f) if f.is_finite() => format!("{:.0} %", f * 100.0),
+        _ => "—".to_string(),
+    }
+}
+
+/// "298 kB", "1.4 MB".
+pub fn bytes(count: usize) -> String {
+    if count >= 1_000_000 {
+        format!("{:.1} MB", count as f64 / 1e6)
+    } else {
+        format!("{:.0} kB", (count as f64 / 1e3).max(1.0))
+    }
+}
+
+/// Civil date from days since 1970-01-01, after Howard Hinnant's `civil_from_days`
+/// (<https://howardhinnant.github.io/date_algorithms.html>), valid for the proleptic Gregorian calendar.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// "2013-10-15 08:16 UTC" from unix seconds.
+pub fn utc_minutes(unix_s: i64) -> String {
+    let days = unix_s.div_euclid(86_400);
+    let seconds = unix_s.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        seconds / 3600,
+        seconds % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_match_known_dates() {
+        assert_eq!(utc_minutes(0), "1970-01-01 00:00 UTC");
+        // Measurement 1033154 was created at 1381825001 = 2013-10-15T08:16:41Z (its metadata).
+        assert_eq!(utc_minutes(1_381_825_001), "2013-10-15 08:16 UTC");
+        assert_eq!(utc_minutes(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(utc_minutes(-1), "1969-12-31 23:59 UTC");
+    }
+
+    #[test]
+    fn figures_have_no_false_precision() {
+        assert_eq!(ms(Some(34.22132)), "34.2");
+        assert_eq!(ms(None), "—");
+        assert_eq!(ms(Some(f64::NAN)), "—");
+        assert_eq!(percent(Some(1.0 / 3.0)), "33 %");
+        assert_eq!(bytes(298_240), "298 kB");
+        assert_eq!(bytes(12), "1 kB");
+        assert_eq!(bytes(1_400_000), "1.4 MB");
+    }
+}

@@ -1,0 +1,172 @@
+//! The built-in example notebook a first visit opens: two real RIPE Atlas measurements recorded in
+//! `tests/fixtures/atlas/` (origins in `tests/fixtures/SOURCES.md`), with narrative on how to read them.
+//! It needs no network. It owns only the text and the choice of recordings; all figures the reader sees
+//! are derived from the data like any other cell.
+
+use std::rc::Rc;
+
+use super::{
+    AtlasCell, AtlasRequest, AtlasSnapshot, Cell, CellBody, CellId, Notebook, SnapshotSource,
+};
+use crate::atlas::probes::parse_probes_page;
+
+const TRACEROUTE_RESULTS: &str =
+    include_str!("../../tests/fixtures/atlas/traceroute_latest_msm1033154.json");
+const TRACEROUTE_PROBES: &str =
+    include_str!("../../tests/fixtures/atlas/probes_page_msm1033154.json");
+const PING_RESULTS: &str = include_str!("../../tests/fixtures/atlas/ping_latest_msm3359986.json");
+const PING_PROBES: &str = include_str!("../../tests/fixtures/atlas/probes_page_msm3359986.json");
+
+/// 2013-10-15T08:16:41Z, the creation time of measurement 1033154 in its metadata.
+const TRACEROUTE_RECORDED_UNIX_MS: i64 = 1_381_825_001_000;
+/// 2016-01-20T02:22:25Z, the creation time of measurement 3359986.
+const PING_RECORDED_UNIX_MS: i64 = 1_453_256_545_000;
+
+const INTRO: &str = "\
+# Where is Wikipedia's Amsterdam site? A worked example
+
+This notebook is built from **real RIPE Atlas measurements** recorded in the app, so it works offline. \
+Read it top to bottom, then make your own: every cell can be edited, moved or deleted, and *Share* turns \
+the whole notebook, data included, into one link.
+
+**The question.** On 15 October 2013 RIPE Atlas measurement [1033154](https://atlas.ripe.net/measurements/1033154/) \
+traced the path from 87 probes to `wikipedia-lb.esams.wikimedia.org` (91.198.174.225). The name says \
+*esams*: Wikimedia's data centre in Amsterdam. If the address is really served from one place, the \
+round-trip time (RTT) should grow with each probe's distance from Amsterdam.";
+
+const READING_THE_MAP: &str = "\
+## How to read the cell above
+
+- **The map** places each probe at its registered location, coloured by the *lowest* RTT it saw to the \
+target: the lowest sample is the one least inflated by queues, so it is the best witness of distance. \
+Hover or tap a dot for the probe's ID, country, network (ASN) and RTT. Grey crosses are probes whose \
+traceroute never got an answer from the destination.
+- **The continent table** summarises the per-probe minimum RTTs: how many probes, how many got answers, \
+and the spread (10th percentile, median, 90th percentile).
+- **The probe table** lists every probe; click a column heading to sort.
+- **Diagnostics** list results that are not latency data, such as probes that could not resolve the \
+name, instead of silently dropping them.
+
+Light travels through optical fibre at about 200 km per millisecond, so an RTT of *r* ms bounds the \
+distance to the server at roughly *r* × 100 km. Probes in the Netherlands seeing a few milliseconds while \
+probes further away see tens is the signature of a single site in Amsterdam.";
+
+const PING_NOTE: &str = "\
+## A second, smaller example: a ping measurement
+
+Measurement [3359986](https://atlas.ripe.net/measurements/3359986/) is an Atlas self-test from January \
+2016: five probes pinged the RIPE Atlas anchor in Vienna (`at-vie-as1853`), three packets each. \
+Four probes are in Germany and one in the United Kingdom; their RTTs are what tens of milliseconds \
+across Europe look like.";
+
+const YOUR_TURN: &str = "\
+## Your turn
+
+Add a cell below (**+ Atlas measurement**) and paste a measurement ID or URL from \
+[atlas.ripe.net](https://atlas.ripe.net/measurements/), or import a results file you downloaded. \
+Write what you see in a note, then press **Share**.";
+
+fn recording(
+    results: &str,
+    probes: &str,
+    msm_id: u64,
+    citation: &str,
+    recorded_unix_ms: i64,
+) -> Rc<AtlasSnapshot> {
+    // The recordings are pretty-printed extracts; the compact form is the same data and keeps share
+    // links and the autosave smaller.
+    let results_text = serde_json::from_str::<serde_json::Value>(results)
+        .map(|value| value.to_string())
+        .unwrap_or_else(|_| results.to_string());
+    Rc::new(AtlasSnapshot {
+        source: SnapshotSource::Recording {
+            citation: format!("RIPE Atlas measurement {msm_id}: {citation}"),
+        },
+        fetched_at_unix_ms: recorded_unix_ms,
+        results_text,
+        probes: parse_probes_page(probes).probes,
+        fetch_notes: Vec::new(),
+    })
+}
+
+fn markdown(id: u64, source: &str) -> Cell {
+    Cell {
+        id: CellId(id),
+        body: CellBody::Markdown {
+            source: source.to_string(),
+        },
+    }
+}
+
+fn atlas(id: u64, msm_id: u64, snapshot: Rc<AtlasSnapshot>) -> Cell {
+    Cell {
+        id: CellId(id),
+        body: CellBody::Atlas(AtlasCell {
+            request: AtlasRequest {
+                measurement: msm_id.to_string(),
+                start: String::new(),
+                stop: String::new(),
+            },
+            snapshot: Some(snapshot),
+        }),
+    }
+}
+
+/// The example notebook. Built on demand (it parses the recorded probe pages) rather than stored.
+pub fn demo_notebook() -> Notebook {
+    Notebook {
+        title: "Worked example: Wikipedia's Amsterdam site seen from 87 RIPE Atlas probes"
+            .to_string(),
+        cells: vec![
+            markdown(1, INTRO),
+            atlas(
+                2,
+                1_033_154,
+                recording(
+                    TRACEROUTE_RESULTS,
+                    TRACEROUTE_PROBES,
+                    1_033_154,
+                    "latest results and probe metadata as downloaded in 2016 and published in the test data \
+                     of pierky/ripe-atlas-monitor (commit 51c117c)",
+                    TRACEROUTE_RECORDED_UNIX_MS,
+                ),
+            ),
+            markdown(3, READING_THE_MAP),
+            markdown(4, PING_NOTE),
+            atlas(
+                5,
+                3_359_986,
+                recording(
+                    PING_RESULTS,
+                    PING_PROBES,
+                    3_359_986,
+                    "latest results and probe metadata as published in the test data of \
+                     pierky/ripe-atlas-monitor (commit 51c117c)",
+                    PING_RECORDED_UNIX_MS,
+                ),
+            ),
+            markdown(6, YOUR_TURN),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_recordings_carry_every_probe_they_mention() {
+        let demo = demo_notebook();
+        let snapshots: Vec<_> = demo
+            .cells
+            .iter()
+            .filter_map(|cell| match &cell.body {
+                CellBody::Atlas(atlas) => atlas.snapshot.clone(),
+                CellBody::Markdown { .. } => None,
+            })
+            .collect();
+        assert_eq!(snapshots.len(), 2);
+        assert_eq!(snapshots[0].probes.len(), 87);
+        assert_eq!(snapshots[1].probes.len(), 5);
+    }
+}

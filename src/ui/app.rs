@@ -1,0 +1,448 @@
+//! The application frame: decides what the page opens with (share link, autosave or the example),
+//! autosaves, and hosts the header actions (new, open, save, share, settings) and the page notice.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::browser;
+use super::cells::CellList;
+use super::{Store, StoreHandle};
+use crate::notebook::demo::demo_notebook;
+use crate::notebook::file::{from_file_text, suggested_file_name, to_compact_text, to_file_text};
+use crate::notebook::{Action, AppState, Notebook, Notice, NoticeLevel};
+use crate::settings::Settings;
+use crate::share::{CHAT_SAFE_LINK_CHARS, decode_fragment, encode_fragment, looks_like_report};
+use crate::storage::{self, BACKUP_KEY, NOTEBOOK_KEY, SETTINGS_KEY};
+
+/// Keeps the current autosave aside before something replaces it, so nothing is ever lost.
+fn back_up_autosave() -> bool {
+    match storage::load(NOTEBOOK_KEY) {
+        Some(text) if !text.is_empty() => storage::save(BACKUP_KEY, &text).is_ok(),
+        _ => false,
+    }
+}
+
+/// What the page opens with: a share link wins, then the autosave, then the example.
+fn initial_state() -> AppState {
+    let fragment = browser::location_fragment();
+    let mut link_problem = None;
+    if looks_like_report(&fragment) {
+        match decode_fragment(&fragment) {
+            Ok(notebook) => {
+                let kept = back_up_autosave();
+                browser::clear_fragment();
+                let mut notice = Notice::info(
+                    "You are reading a shared report. Its data was recorded by its author and is shown \
+                     without contacting any service. Edit it freely: it becomes your notebook.",
+                );
+                if kept {
+                    notice.text.push_str(" Your own notebook was kept aside.");
+                    notice = notice.with_restore();
+                }
+                let mut state = AppState::new(notebook);
+                state.viewing_shared = true;
+                state.notice = Some(notice);
+                return state;
+            }
+            Err(error) => {
+                browser::clear_fragment();
+                link_problem = Some(error.user_message());
+            }
+        }
+    }
+    let (notebook, mut notice) = match storage::load(NOTEBOOK_KEY) {
+        Some(text) => match from_file_text(&text) {
+            Ok(notebook) => (notebook, None),
+            Err(error) => {
+                let _ = storage::save(BACKUP_KEY, &text);
+                (
+                    demo_notebook(),
+                    Some(
+                        Notice::error(format!(
+                            "Your autosaved notebook could not be read: {} It was kept aside; the example \
+                             notebook is shown instead.",
+                            error.user_message()
+                        ))
+                        .with_restore(),
+                    ),
+                )
+            }
+        },
+        None => (demo_notebook(), None),
+    };
+    if let Some(problem) = link_problem {
+        notice = Some(Notice::error(problem));
+    }
+    let mut state = AppState::new(notebook);
+    state.notice = notice;
+    state
+}
+
+fn open_with_backup(store: &StoreHandle, notebook: Notebook, text: &str) {
+    let kept = back_up_autosave();
+    let mut notice = Notice::info(text);
+    if kept {
+        notice
+            .text
+            .push_str(" Your previous notebook was kept aside.");
+        notice = notice.with_restore();
+    }
+    store.dispatch(Action::Open {
+        notebook,
+        from_share_link: false,
+        notice: Some(notice),
+    });
+}
+
+#[component]
+pub fn App() -> Html {
+    let store = use_reducer(|| Store(initial_state()));
+    let settings = use_state(|| Settings::from_stored(storage::load(SETTINGS_KEY).as_deref()));
+    let share_link = use_state(|| None::<String>);
+    let settings_open = use_state(|| false);
+
+    // Autosave after every change of the notebook. Synchronous on purpose: a reload right after a
+    // keystroke must lose nothing, and serialising even the example (about 400 kB) takes a millisecond.
+    {
+        let store = store.clone();
+        use_effect_with(store.0.notebook.clone(), move |notebook| {
+            if let Err(problem) = storage::save(NOTEBOOK_KEY, &to_compact_text(notebook)) {
+                let text =
+                    format!("Autosave failed: {problem}. Use “Save file” to keep your work.");
+                if store.0.notice.as_ref().map(|n| &n.text) != Some(&text) {
+                    store.dispatch(Action::ShowNotice(Some(Notice::error(text))));
+                }
+            }
+        });
+    }
+
+    // A share link pasted into the address bar of an open tab arrives as a hash change.
+    {
+        let store = store.clone();
+        use_effect_with((), move |_| {
+            let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                let fragment = browser::location_fragment();
+                if !looks_like_report(&fragment) {
+                    return;
+                }
+                browser::clear_fragment();
+                match decode_fragment(&fragment) {
+                    Ok(notebook) => {
+                        let kept = back_up_autosave();
+                        let mut notice = Notice::info("You are reading a shared report.");
+                        if kept {
+                            notice = notice.with_restore();
+                        }
+                        store.dispatch(Action::Open {
+                            notebook,
+                            from_share_link: true,
+                            notice: Some(notice),
+                        });
+                    }
+                    Err(error) => store.dispatch(Action::ShowNotice(Some(Notice::error(
+                        error.user_message(),
+                    )))),
+                }
+            });
+            let window = web_sys::window();
+            if let Some(window) = &window {
+                let _ = window.add_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(window) = window {
+                    let _ = window.remove_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+
+    let on_new = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| {
+            open_with_backup(&store, Notebook::blank(), "Started a new notebook.")
+        })
+    };
+    let on_example = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| {
+            open_with_backup(&store, demo_notebook(), "Opened the example notebook.")
+        })
+    };
+    let on_open_file = {
+        let store = store.clone();
+        Callback::from(move |event: Event| {
+            let Some(file) = browser::chosen_file(&event) else {
+                return;
+            };
+            let store = store.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                match browser::read_file(file).await.and_then(|text| {
+                    from_file_text(&text)
+                        .map_err(|error| format!("{name}: {}", error.user_message()))
+                }) {
+                    Ok(notebook) => open_with_backup(&store, notebook, &format!("Opened {name}.")),
+                    Err(message) => {
+                        store.dispatch(Action::ShowNotice(Some(Notice::error(message))))
+                    }
+                }
+            });
+        })
+    };
+    let on_save_file = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| {
+            let notebook = &store.0.notebook;
+            if let Err(message) = browser::download(
+                &suggested_file_name(notebook),
+                "application/json",
+                &to_file_text(notebook),
+            ) {
+                store.dispatch(Action::ShowNotice(Some(Notice::error(message))));
+            }
+        })
+    };
+    let on_share = {
+        let store = store.clone();
+        let share_link = share_link.clone();
+        Callback::from(move |_: MouseEvent| {
+            let link = format!(
+                "{}#{}",
+                browser::page_address(),
+                encode_fragment(&store.0.notebook)
+            );
+            share_link.set(Some(link));
+        })
+    };
+    let on_restore = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(text) = storage::load(BACKUP_KEY) else {
+                store.dispatch(Action::ShowNotice(Some(Notice::error(
+                    "There is no kept notebook to restore.",
+                ))));
+                return;
+            };
+            match from_file_text(&text) {
+                Ok(notebook) => {
+                    // Swap: the notebook being replaced becomes the kept one, so restoring is reversible.
+                    let _ = storage::save(BACKUP_KEY, &to_compact_text(&store.0.notebook));
+                    store.dispatch(Action::Open {
+                        notebook,
+                        from_share_link: false,
+                        notice: Some(
+                            Notice::info("Restored your previous notebook.").with_restore(),
+                        ),
+                    });
+                }
+                Err(error) => store.dispatch(Action::ShowNotice(Some(Notice::error(format!(
+                    "The kept notebook cannot be opened: {}",
+                    error.user_message()
+                ))))),
+            }
+        })
+    };
+    let on_title = {
+        let store = store.clone();
+        Callback::from(move |event: InputEvent| {
+            store.dispatch(Action::SetTitle(browser::input_value(&event)))
+        })
+    };
+    let toggle_settings = {
+        let settings_open = settings_open.clone();
+        Callback::from(move |_: MouseEvent| settings_open.set(!*settings_open))
+    };
+    let dismiss_notice = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::ShowNotice(None)))
+    };
+
+    let notice = store.0.notice.as_ref().map(|notice| {
+        let class = match notice.level {
+            NoticeLevel::Info => "notice info",
+            NoticeLevel::Error => "notice error",
+        };
+        html! {
+            <div class={class} role={if notice.level == NoticeLevel::Error { "alert" } else { "status" }}>
+                <span class="notice-text">{ notice.text.clone() }</span>
+                if notice.offer_restore {
+                    <button class="restore" onclick={on_restore.clone()}>{ "Restore my previous notebook" }</button>
+                }
+                <button class="dismiss" aria-label="Dismiss" onclick={dismiss_notice.clone()}>{ "×" }</button>
+            </div>
+        }
+    });
+
+    html! {
+        <ContextProvider<StoreHandle> context={store.clone()}>
+        <ContextProvider<Rc<Settings>> context={Rc::new((*settings).clone())}>
+            <header class="app-header">
+                <div class="brand">{ "Vantage" }</div>
+                <input class="title" aria-label="Notebook title" value={store.0.notebook.title.clone()} oninput={on_title} />
+                <nav class="actions">
+                    <button onclick={on_new}>{ "New" }</button>
+                    <label class="button">{ "Open…" }
+                        <input type="file" accept=".json,application/json" class="visually-hidden" onchange={on_open_file} />
+                    </label>
+                    <button onclick={on_save_file}>{ "Save file" }</button>
+                    <button onclick={on_example}>{ "Example" }</button>
+                    <button class="primary" onclick={on_share}>{ "Share" }</button>
+                    <button onclick={toggle_settings.clone()} aria-expanded={(*settings_open).to_string()}>{ "Settings" }</button>
+                </nav>
+            </header>
+            { for notice }
+            if let Some(link) = (*share_link).clone() {
+                <SharePanel link={link} on_close={{ let share_link = share_link.clone(); Callback::from(move |_| share_link.set(None)) }} />
+            }
+            if *settings_open {
+                <SettingsPanel settings={(*settings).clone()} on_save={{
+                    let settings = settings.clone();
+                    let settings_open = settings_open.clone();
+                    Callback::from(move |new: Settings| {
+                        let _ = storage::save(SETTINGS_KEY, &new.to_stored());
+                        settings.set(new);
+                        settings_open.set(false);
+                    })
+                }} on_close={toggle_settings} />
+            }
+            <main>
+                <CellList />
+            </main>
+            <footer class="app-footer">
+                { "Vantage runs entirely in your browser; measurements come straight from the services you query. \
+                   Map: Natural Earth (public domain), via world-atlas. Data: RIPE Atlas (RIPE NCC)." }
+            </footer>
+        </ContextProvider<Rc<Settings>>>
+        </ContextProvider<StoreHandle>>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SharePanelProps {
+    link: AttrValue,
+    on_close: Callback<()>,
+}
+
+#[component]
+fn SharePanel(props: &SharePanelProps) -> Html {
+    let copied = use_state(|| None::<bool>);
+    let store = use_context::<StoreHandle>();
+    let length = props.link.chars().count();
+    let too_long = length > CHAT_SAFE_LINK_CHARS;
+    let on_copy = {
+        let copied = copied.clone();
+        let link = props.link.to_string();
+        Callback::from(move |_: MouseEvent| {
+            let copied = copied.clone();
+            let link = link.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                copied.set(Some(browser::copy_to_clipboard(&link).await));
+            });
+        })
+    };
+    let on_save_file = Callback::from(move |_: MouseEvent| {
+        if let Some(store) = &store {
+            let notebook = &store.0.notebook;
+            let _ = browser::download(
+                &suggested_file_name(notebook),
+                "application/json",
+                &to_file_text(notebook),
+            );
+        }
+    });
+    let on_close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+    html! {
+        <section class="panel share-panel" aria-label="Share">
+            <h2>{ "Share this notebook" }</h2>
+            <p>{ "The link carries the whole notebook with its data. Anyone who opens it sees the same evidence, \
+                  without any request to a measurement service. API keys and your settings are never included." }</p>
+            <textarea class="share-link" readonly=true rows="3" value={props.link.clone()} />
+            <p class="share-length">{ format!("{length} characters") }</p>
+            if too_long {
+                <p class="warning" role="status">{ format!(
+                    "This link is longer than {CHAT_SAFE_LINK_CHARS} characters: chat apps and some mail clients \
+                     may cut it. Send the notebook file instead (the reader opens it with “Open…”).") }</p>
+            }
+            <div class="row">
+                <button class="primary" onclick={on_copy}>{ "Copy link" }</button>
+                <button onclick={on_save_file}>{ "Save notebook file" }</button>
+                <button onclick={on_close}>{ "Close" }</button>
+                { match *copied {
+                    Some(true) => html! { <span class="ok">{ "Copied." }</span> },
+                    Some(false) => html! { <span class="warning">{ "The browser did not allow copying: select the link and copy it." }</span> },
+                    None => html! {},
+                } }
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SettingsPanelProps {
+    settings: Settings,
+    on_save: Callback<Settings>,
+    on_close: Callback<MouseEvent>,
+}
+
+#[component]
+fn SettingsPanel(props: &SettingsPanelProps) -> Html {
+    let atlas = use_state(|| props.settings.atlas_base_url.clone());
+    let problem = use_state(|| None::<String>);
+    let on_atlas = {
+        let atlas = atlas.clone();
+        Callback::from(move |event: InputEvent| atlas.set(browser::input_value(&event)))
+    };
+    let on_submit = {
+        let atlas = atlas.clone();
+        let problem = problem.clone();
+        let on_save = props.on_save.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            match (Settings {
+                atlas_base_url: (*atlas).clone(),
+            })
+            .validated()
+            {
+                Ok(settings) => {
+                    problem.set(None);
+                    on_save.emit(settings);
+                }
+                Err(error) => problem.set(Some(error.0)),
+            }
+        })
+    };
+    let on_reset = {
+        let atlas = atlas.clone();
+        Callback::from(move |_: MouseEvent| atlas.set(Settings::default().atlas_base_url))
+    };
+    html! {
+        <section class="panel settings-panel" aria-label="Settings">
+            <h2>{ "Settings" }</h2>
+            <p>{ "Stored in this browser only: never in notebooks, files or share links." }</p>
+            <form onsubmit={on_submit}>
+                <label>{ "RIPE Atlas API address" }
+                    <input name="atlas-base-url" value={(*atlas).clone()} oninput={on_atlas} />
+                </label>
+                if let Some(problem) = &*problem {
+                    <p class="error" role="alert">{ problem.clone() }</p>
+                }
+                <div class="row">
+                    <button class="primary" type="submit">{ "Save settings" }</button>
+                    <button type="button" onclick={on_reset}>{ "Reset to default" }</button>
+                    <button type="button" onclick={props.on_close.clone()}>{ "Close" }</button>
+                </div>
+            </form>
+        </section>
+    }
+}

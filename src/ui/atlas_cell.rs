@@ -1,0 +1,267 @@
+//! The Atlas measurement cell: the request form (ID or URL, optional window), file import and paste,
+//! request progress and cancel, and the view of its snapshot. Fetching goes through `net`; everything
+//! shown is derived from the snapshot by `latency_view`.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::StoreHandle;
+use super::browser;
+use super::latency_view::LatencyView;
+use crate::atlas::parse_results;
+use crate::format;
+use crate::net;
+use crate::notebook::{
+    Action, AtlasCell, AtlasRequest, AtlasSnapshot, CellId, FetchState, SnapshotSource,
+};
+use crate::settings::Settings;
+
+/// Files and pastes above this size are refused: parsing them would freeze the tab, and such a notebook
+/// could not be autosaved or shared anyway. Fetch a narrower time window instead.
+const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Properties, PartialEq)]
+pub struct AtlasCellProps {
+    pub id: CellId,
+    pub cell: AtlasCell,
+}
+
+/// Turns imported text into a snapshot, or explains why it is not Atlas results.
+fn imported_snapshot(text: String, source: SnapshotSource) -> Result<AtlasSnapshot, String> {
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(format!(
+            "This data is too large to analyse in the browser ({}; the limit is {}). Download a narrower \
+             time window or fewer probes.",
+            format::bytes(text.len()),
+            format::bytes(MAX_IMPORT_BYTES)
+        ));
+    }
+    let parsed = parse_results(&text);
+    if parsed.results.is_empty() {
+        let reason = parsed.diagnostics.first().map_or_else(
+            || "it contains no results".to_string(),
+            |d| d.reason.clone(),
+        );
+        if parsed.diagnostics.len() <= 1 {
+            return Err(format!(
+                "This is not RIPE Atlas results data ({reason}). Expected the JSON array from \
+                 /api/v2/measurements/ID/results/ or one result per line."
+            ));
+        }
+    }
+    Ok(AtlasSnapshot {
+        source,
+        fetched_at_unix_ms: browser::now_unix_ms(),
+        results_text: text,
+        probes: Vec::new(),
+        fetch_notes: Vec::new(),
+    })
+}
+
+/// After an import, fetch the probes' public metadata so they can be placed on the map; if that fails
+/// the results are still shown, with a note.
+async fn complete_import(
+    store: StoreHandle,
+    settings: Rc<Settings>,
+    id: CellId,
+    mut snapshot: AtlasSnapshot,
+) {
+    let ids: Vec<u64> = {
+        let mut ids: Vec<u64> = parse_results(&snapshot.results_text)
+            .results
+            .iter()
+            .map(|result| result.prb_id())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    if !ids.is_empty() {
+        let progress = {
+            let store = store.clone();
+            move |step: String| store.dispatch(Action::FetchProgress { id, step })
+        };
+        match net::fetch_probes(&settings.atlas_base_url, &ids, None, &progress).await {
+            Ok((probes, notes)) => {
+                snapshot.probes = probes;
+                snapshot.fetch_notes = notes;
+            }
+            Err(error) => snapshot.fetch_notes.push(format!(
+                "Probe locations could not be fetched, so the map is empty: {}",
+                error.user_message()
+            )),
+        }
+    }
+    store.dispatch(Action::SnapshotLoaded { id, snapshot });
+}
+
+#[component]
+pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
+    let store = use_context::<StoreHandle>();
+    let settings = use_context::<Rc<Settings>>().unwrap_or_default();
+    let abort = use_mut_ref(|| None::<web_sys::AbortController>);
+    let paste_open = use_state(|| false);
+    let pasted = use_state(String::new);
+    let Some(store) = store else {
+        return html! {};
+    };
+    let id = props.id;
+    let request = props.cell.request.clone();
+    let fetch_state = store.0.fetch_state(id).clone();
+    let busy = matches!(fetch_state, FetchState::InProgress { .. });
+
+    let edit = |field: fn(&mut AtlasRequest, String)| {
+        let store = store.clone();
+        let request = request.clone();
+        Callback::from(move |event: InputEvent| {
+            let mut request = request.clone();
+            field(&mut request, browser::input_value(&event));
+            store.dispatch(Action::EditAtlasRequest { id, request });
+        })
+    };
+
+    let on_fetch = {
+        let store = store.clone();
+        let request = request.clone();
+        let settings = settings.clone();
+        let abort = abort.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let controller = web_sys::AbortController::new().ok();
+            let signal = controller.as_ref().map(|c| c.signal());
+            *abort.borrow_mut() = controller;
+            let store = store.clone();
+            let request = request.clone();
+            let settings = settings.clone();
+            store.dispatch(Action::FetchProgress {
+                id,
+                step: "Starting…".to_string(),
+            });
+            wasm_bindgen_futures::spawn_local(async move {
+                let progress = {
+                    let store = store.clone();
+                    move |step: String| store.dispatch(Action::FetchProgress { id, step })
+                };
+                let outcome = net::fetch_atlas_measurement(
+                    &settings.atlas_base_url,
+                    &request,
+                    signal.as_ref(),
+                    &progress,
+                )
+                .await;
+                match outcome {
+                    Ok(snapshot) => store.dispatch(Action::SnapshotLoaded { id, snapshot }),
+                    Err(message) => store.dispatch(Action::FetchFailed { id, message }),
+                }
+            });
+        })
+    };
+    let on_cancel = {
+        let abort = abort.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(controller) = abort.borrow_mut().take() {
+                controller.abort();
+            }
+        })
+    };
+    let import = {
+        let store = store.clone();
+        let settings = settings.clone();
+        move |text: String, source: SnapshotSource| match imported_snapshot(text, source) {
+            Ok(snapshot) => {
+                store.dispatch(Action::FetchProgress {
+                    id,
+                    step: "Reading results…".to_string(),
+                });
+                wasm_bindgen_futures::spawn_local(complete_import(
+                    store.clone(),
+                    settings.clone(),
+                    id,
+                    snapshot,
+                ));
+            }
+            Err(message) => store.dispatch(Action::FetchFailed { id, message }),
+        }
+    };
+    let on_file = {
+        let import = import.clone();
+        Callback::from(move |event: Event| {
+            let Some(file) = browser::chosen_file(&event) else {
+                return;
+            };
+            let import = import.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                match browser::read_file(file).await {
+                    Ok(text) => import(text, SnapshotSource::File { name }),
+                    Err(message) => import(String::new(), SnapshotSource::File { name: message }),
+                }
+            });
+        })
+    };
+    let toggle_paste = {
+        let paste_open = paste_open.clone();
+        Callback::from(move |_: MouseEvent| paste_open.set(!*paste_open))
+    };
+    let on_paste_input = {
+        let pasted = pasted.clone();
+        Callback::from(move |event: InputEvent| pasted.set(browser::input_value(&event)))
+    };
+    let on_use_pasted = {
+        let pasted = pasted.clone();
+        let paste_open = paste_open.clone();
+        Callback::from(move |_: MouseEvent| {
+            import((*pasted).clone(), SnapshotSource::Pasted);
+            pasted.set(String::new());
+            paste_open.set(false);
+        })
+    };
+
+    let has_data = props.cell.snapshot.is_some();
+    html! {
+        <div class="atlas-cell">
+            <form class="atlas-request" onsubmit={on_fetch}>
+                <label class="grow">{ "Measurement ID or URL" }
+                    <input name="measurement" placeholder="e.g. 1033154 or https://atlas.ripe.net/measurements/1033154/"
+                        value={request.measurement.clone()} oninput={edit(|r, v| r.measurement = v)} />
+                </label>
+                <label>{ "Start (optional)" }
+                    <input name="start" placeholder="2024-01-31 12:00 or unix time"
+                        value={request.start.clone()} oninput={edit(|r, v| r.start = v)} />
+                </label>
+                <label>{ "Stop (optional)" }
+                    <input name="stop" placeholder="UTC"
+                        value={request.stop.clone()} oninput={edit(|r, v| r.stop = v)} />
+                </label>
+                if busy {
+                    <button type="button" class="danger" onclick={on_cancel}>{ "Cancel" }</button>
+                } else {
+                    <button type="submit" class="primary">{ if has_data { "Fetch again" } else { "Fetch" } }</button>
+                }
+            </form>
+            <p class="hint">{ "Without a time window the latest result of each probe is fetched. Public measurements need no API key." }</p>
+            <div class="import-row">
+                <label class="button">{ "Import results file…" }
+                    <input type="file" class="visually-hidden" accept=".json,.txt,.ndjson,.jsonl,application/json,text/plain" onchange={on_file} />
+                </label>
+                <button type="button" onclick={toggle_paste}>{ if *paste_open { "Close paste box" } else { "Paste results…" } }</button>
+            </div>
+            if *paste_open {
+                <div class="paste-box">
+                    <textarea aria-label="Paste Atlas results" rows="6" placeholder="Paste the JSON array of results, or one JSON result per line"
+                        value={(*pasted).clone()} oninput={on_paste_input} />
+                    <button type="button" class="primary" onclick={on_use_pasted}>{ "Use pasted results" }</button>
+                </div>
+            }
+            { match &fetch_state {
+                FetchState::InProgress { step } => html! { <p class="progress" role="status" aria-live="polite"><span class="spinner" />{ step.clone() }</p> },
+                FetchState::Failed { message } => html! { <p class="error" role="alert">{ message.clone() }</p> },
+                FetchState::Idle => html! {},
+            } }
+            if let Some(snapshot) = props.cell.snapshot.clone() {
+                <LatencyView snapshot={snapshot} />
+            }
+        </div>
+    }
+}

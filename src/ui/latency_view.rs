@@ -1,0 +1,343 @@
+//! The view of an Atlas snapshot: what it is and where it came from, the latency map, the per-continent
+//! summary, the sortable per-probe table and the diagnostics. Everything is derived from the snapshot
+//! (memoised per snapshot), never stored.
+
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::browser;
+use super::map_canvas::{MapCanvas, MapPoint};
+use crate::atlas::DiagnosticKind;
+use crate::chart::map::{MapMarker, latency_map_svg};
+use crate::chart::scale::{css_rgb, rtt_rgb};
+use crate::format;
+use crate::geo::country_name;
+use crate::latency::{LatencyAnalysis, ProbeLatency, analyse};
+use crate::notebook::{AtlasSnapshot, SnapshotSource};
+
+#[derive(Properties, Clone)]
+pub struct LatencyViewProps {
+    pub snapshot: Rc<AtlasSnapshot>,
+}
+
+/// Snapshots are immutable once made, so identity is enough to know nothing changed, and comparing
+/// hundreds of kilobytes on every render is avoided.
+impl PartialEq for LatencyViewProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.snapshot, &other.snapshot)
+    }
+}
+
+#[derive(Clone, PartialEq)]
+struct SnapshotKey(Rc<AtlasSnapshot>);
+
+fn describe_source(snapshot: &AtlasSnapshot) -> String {
+    let when = format::utc_minutes(snapshot.fetched_at_unix_ms.div_euclid(1000));
+    match &snapshot.source {
+        SnapshotSource::Api { results_url, .. } => format!("Fetched {when} from {results_url}"),
+        SnapshotSource::File { name } => format!("Imported {when} from the file {name}"),
+        SnapshotSource::Pasted => format!("Pasted {when}"),
+        SnapshotSource::Recording { citation } => format!("Recorded data ({when}): {citation}"),
+    }
+}
+
+fn headline(analysis: &LatencyAnalysis) -> String {
+    let kind = match analysis.kinds.as_slice() {
+        ["ping"] => "Ping",
+        ["traceroute"] => "Traceroute",
+        [] => "No latency data",
+        _ => "Mixed",
+    };
+    let msm = match analysis.msm_ids.as_slice() {
+        [one] => format!(" measurement {one}"),
+        [] => String::new(),
+        many => format!(
+            " measurements {}",
+            many.iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let target = if analysis.targets.is_empty() {
+        String::new()
+    } else {
+        format!(" to {}", analysis.targets.join(", "))
+    };
+    let when = match (analysis.first_timestamp, analysis.last_timestamp) {
+        (Some(first), Some(last)) if last - first >= 60 => {
+            format!(
+                ", {} – {}",
+                format::utc_minutes(first),
+                format::utc_minutes(last)
+            )
+        }
+        (Some(first), _) => format!(", {}", format::utc_minutes(first)),
+        _ => String::new(),
+    };
+    format!(
+        "{kind}{msm}{target}: {} results from {} probes{when}",
+        analysis.result_count,
+        analysis.probes.len()
+    )
+}
+
+#[component]
+pub fn LatencyView(props: &LatencyViewProps) -> Html {
+    let analysis = use_memo(SnapshotKey(props.snapshot.clone()), |key| {
+        analyse(&key.0.results_text, &key.0.probes)
+    });
+    let points = use_memo(SnapshotKey(props.snapshot.clone()), {
+        let analysis = analysis.clone();
+        move |_| {
+            analysis
+                .probes
+                .iter()
+                .filter_map(|probe| {
+                    Some(MapPoint {
+                        marker: MapMarker {
+                            longitude: probe.longitude?,
+                            latitude: probe.latitude?,
+                            rtt_ms: probe.rtt_min_ms,
+                        },
+                        label: probe_label(probe),
+                    })
+                })
+                .collect::<Vec<_>>()
+        }
+    });
+    let on_svg = {
+        let points = points.clone();
+        Callback::from(move |_: MouseEvent| {
+            let markers: Vec<MapMarker> = points.iter().map(|point| point.marker).collect();
+            let _ = browser::download(
+                "latency-map.svg",
+                "image/svg+xml",
+                &latency_map_svg(&markers, 960, 520),
+            );
+        })
+    };
+    let snapshot = &props.snapshot;
+    let responding = analysis.probes.iter().filter(|p| p.responded()).count();
+    html! {
+        <section class="latency-view">
+            <h3 class="headline">{ headline(&analysis) }</h3>
+            <p class="provenance">{ describe_source(snapshot) }</p>
+            { for snapshot.fetch_notes.iter().map(|note| html! { <p class="warning">{ note.clone() }</p> }) }
+            <MapCanvas points={points.clone()}
+                summary={format!("Map of {} probes; {} got replies from the target.", points.len(), responding)} />
+            <div class="map-actions">
+                <button onclick={on_svg}>{ "Download map (SVG)" }</button>
+                if !analysis.unplaced_probes.is_empty() {
+                    <span class="hint">{ format!("{} probes have no known location and are not on the map.", analysis.unplaced_probes.len()) }</span>
+                }
+            </div>
+            <ContinentTable analysis={analysis.clone()} />
+            <details class="probe-table-box" open={analysis.probes.len() <= 20}>
+                <summary>{ format!("All {} probes", analysis.probes.len()) }</summary>
+                <ProbeTable analysis={analysis.clone()} />
+            </details>
+            <Diagnostics analysis={analysis.clone()} />
+        </section>
+    }
+}
+
+fn probe_label(probe: &ProbeLatency) -> String {
+    let country = probe
+        .country_code
+        .as_deref()
+        .map(|code| format!("{} ({code})", country_name(code).unwrap_or(code)))
+        .unwrap_or_else(|| "unknown country".to_string());
+    let asn = probe
+        .asn
+        .map_or_else(|| "AS unknown".to_string(), |asn| format!("AS{asn}"));
+    let rtt = probe.rtt_min_ms.map_or_else(
+        || "no reply".to_string(),
+        |rtt| format!("min RTT {rtt:.1} ms"),
+    );
+    format!("Probe {} · {country} · {asn} · {rtt}", probe.prb_id)
+}
+
+#[derive(Properties)]
+struct AnalysisProps {
+    analysis: Rc<LatencyAnalysis>,
+}
+
+impl PartialEq for AnalysisProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.analysis, &other.analysis)
+    }
+}
+
+fn rtt_cell(value: Option<f64>) -> Html {
+    let style = value.map(|v| format!("--rtt-color: {}", css_rgb(rtt_rgb(Some(v)))));
+    html! { <td class="num rtt" style={style}>{ format::ms(value) }</td> }
+}
+
+#[component]
+fn ContinentTable(props: &AnalysisProps) -> Html {
+    html! {
+        <table class="continent-table">
+            <caption>{ "Minimum RTT per probe, summarised by continent (ms)" }</caption>
+            <thead><tr>
+                <th scope="col">{ "Continent" }</th><th scope="col" class="num">{ "Probes" }</th>
+                <th scope="col" class="num">{ "Responding" }</th><th scope="col" class="num">{ "Min" }</th>
+                <th scope="col" class="num">{ "p10" }</th><th scope="col" class="num">{ "Median" }</th>
+                <th scope="col" class="num">{ "p90" }</th><th scope="col" class="num">{ "Loss" }</th>
+            </tr></thead>
+            <tbody>
+            { for props.analysis.groups.iter().map(|group| html! {
+                <tr class={if matches!(group.group, crate::latency::Group::All) { "total" } else { "" }}>
+                    <th scope="row">{ group.group.label() }</th>
+                    <td class="num">{ group.probes }</td>
+                    <td class="num">{ group.responding }</td>
+                    { rtt_cell(group.rtt_min_ms) }
+                    { rtt_cell(group.rtt_p10_ms) }
+                    { rtt_cell(group.rtt_median_ms) }
+                    { rtt_cell(group.rtt_p90_ms) }
+                    <td class="num">{ format::percent(group.loss) }</td>
+                </tr>
+            }) }
+            </tbody>
+        </table>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Probe,
+    Country,
+    Asn,
+    Sent,
+    Received,
+    Loss,
+    Min,
+    Median,
+    Max,
+}
+
+const COLUMNS: [(Column, &str); 9] = [
+    (Column::Probe, "Probe"),
+    (Column::Country, "Country"),
+    (Column::Asn, "ASN"),
+    (Column::Sent, "Sent"),
+    (Column::Received, "Received"),
+    (Column::Loss, "Loss"),
+    (Column::Min, "Min ms"),
+    (Column::Median, "Median ms"),
+    (Column::Max, "Max ms"),
+];
+
+/// Missing values sort after present ones in either direction, so "no reply" rows stay at the bottom.
+fn compare_options<T: PartialOrd>(a: Option<T>, b: Option<T>, ascending: bool) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            let ordering = a.partial_cmp(&b).unwrap_or(Ordering::Equal);
+            if ascending {
+                ordering
+            } else {
+                ordering.reverse()
+            }
+        }
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+fn compare(column: Column, a: &ProbeLatency, b: &ProbeLatency, ascending: bool) -> Ordering {
+    let ordering = match column {
+        Column::Probe => compare_options(Some(a.prb_id), Some(b.prb_id), ascending),
+        Column::Country => {
+            compare_options(a.country_code.as_ref(), b.country_code.as_ref(), ascending)
+        }
+        Column::Asn => compare_options(a.asn, b.asn, ascending),
+        Column::Sent => compare_options(Some(a.sent), Some(b.sent), ascending),
+        Column::Received => compare_options(Some(a.received), Some(b.received), ascending),
+        Column::Loss => compare_options(a.loss(), b.loss(), ascending),
+        Column::Min => compare_options(a.rtt_min_ms, b.rtt_min_ms, ascending),
+        Column::Median => compare_options(a.rtt_median_ms, b.rtt_median_ms, ascending),
+        Column::Max => compare_options(a.rtt_max_ms, b.rtt_max_ms, ascending),
+    };
+    // Ties keep probe order so the table is stable.
+    ordering.then(a.prb_id.cmp(&b.prb_id))
+}
+
+#[component]
+fn ProbeTable(props: &AnalysisProps) -> Html {
+    let sort = use_state(|| (Column::Min, true));
+    let mut rows: Vec<&ProbeLatency> = props.analysis.probes.iter().collect();
+    let (column, ascending) = *sort;
+    rows.sort_by(|a, b| compare(column, a, b, ascending));
+    let header = |(this, label): (Column, &str)| {
+        let sort = sort.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            let (current, ascending) = *sort;
+            sort.set((this, if current == this { !ascending } else { true }));
+        });
+        let aria_sort = if this == column {
+            if ascending { "ascending" } else { "descending" }
+        } else {
+            "none"
+        };
+        html! {
+            <th scope="col" aria-sort={aria_sort}>
+                <button class="sort" {onclick}>{ label }{ if this == column { if ascending { " ▲" } else { " ▼" } } else { "" } }</button>
+            </th>
+        }
+    };
+    html! {
+        <table class="probe-table">
+            <thead><tr>{ for COLUMNS.iter().copied().map(header) }</tr></thead>
+            <tbody>
+            { for rows.iter().map(|probe| html! {
+                <tr data-probe={probe.prb_id.to_string()}>
+                    <td class="num">{ probe.prb_id }</td>
+                    <td>{ probe.country_code.clone().unwrap_or_default() }</td>
+                    <td class="num">{ probe.asn.map(|asn| asn.to_string()).unwrap_or_default() }</td>
+                    <td class="num">{ probe.sent }</td>
+                    <td class="num">{ probe.received }</td>
+                    <td class="num">{ format::percent(probe.loss()) }</td>
+                    { rtt_cell(probe.rtt_min_ms) }
+                    { rtt_cell(probe.rtt_median_ms) }
+                    { rtt_cell(probe.rtt_max_ms) }
+                </tr>
+            }) }
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn Diagnostics(props: &AnalysisProps) -> Html {
+    let diagnostics = &props.analysis.diagnostics;
+    if diagnostics.is_empty() {
+        return html! {};
+    }
+    let malformed = diagnostics
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::Malformed)
+        .count();
+    html! {
+        <details class="diagnostics">
+            <summary>{ format!(
+                "{} diagnostics ({} malformed, {} reported by probes or not analysed)",
+                diagnostics.len(), malformed, diagnostics.len() - malformed) }</summary>
+            <table>
+                <thead><tr><th scope="col">{ "Where" }</th><th scope="col">{ "Probe" }</th><th scope="col">{ "Kind" }</th><th scope="col">{ "Reason" }</th></tr></thead>
+                <tbody>
+                { for diagnostics.iter().map(|d| html! {
+                    <tr class={format!("diagnostic {:?}", d.kind).to_lowercase()}>
+                        <td>{ d.location.to_string() }</td>
+                        <td class="num">{ d.prb_id.map(|id| id.to_string()).unwrap_or_default() }</td>
+                        <td>{ format!("{:?}", d.kind) }</td>
+                        <td>{ d.reason.clone() }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+        </details>
+    }
+}

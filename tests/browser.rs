@@ -1,0 +1,170 @@
+//! In-browser component tests (wasm-bindgen-test in headless Chromium): what needs a real DOM. The
+//! components are mounted alone and inspected; logic is tested natively in the core.
+#![cfg(target_arch = "wasm32")]
+
+use std::rc::Rc;
+
+use vantage::atlas::probes::parse_probes_page;
+use vantage::notebook::{AtlasSnapshot, SnapshotSource};
+use vantage::ui::latency_view::{LatencyView, LatencyViewProps};
+use vantage::ui::markdown_view::{MarkdownView, MarkdownViewProps};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PING: &str = include_str!("fixtures/atlas/ping_latest_msm3359986.json");
+const PING_PROBES: &str = include_str!("fixtures/atlas/probes_page_msm3359986.json");
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+/// A fresh element to mount into.
+fn mount_point() -> web_sys::Element {
+    let div = document().create_element("div").expect("a div");
+    document()
+        .body()
+        .expect("a body")
+        .append_child(&div)
+        .expect("appended");
+    div
+}
+
+/// Lets yew's scheduler and the effects run: resolves on the next macrotask.
+async fn next_tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .expect("a window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+async fn settle() {
+    for _ in 0..5 {
+        next_tick().await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn hostile_markdown_renders_as_inert_text() {
+    let root = mount_point();
+    let source = "# Title\n\n<script>window.__pwned = 1</script>\n\n<img src=\"http://127.0.0.1:9/x.png\" onerror=\"window.__pwned = 2\">\n\n![pixel](http://127.0.0.1:9/p.png)\n\n[bad](javascript:window.__pwned=3) [good](https://example.org/)";
+    yew::Renderer::<MarkdownView>::with_root_and_props(
+        root.clone(),
+        MarkdownViewProps {
+            source: source.into(),
+        },
+    )
+    .render();
+    settle().await;
+    assert_eq!(
+        root.query_selector_all("script, img, iframe")
+            .expect("query")
+            .length(),
+        0
+    );
+    let links = root.query_selector_all("a[href]").expect("query");
+    assert_eq!(links.length(), 1, "only the https link is live");
+    let link: web_sys::Element = links
+        .get(0)
+        .expect("a link")
+        .dyn_into()
+        .expect("an element");
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("https://example.org/")
+    );
+    assert_eq!(
+        link.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer nofollow")
+    );
+    let text = root.text_content().unwrap_or_default();
+    assert!(
+        text.contains("<script>window.__pwned = 1</script>"),
+        "raw HTML is shown as text: {text}"
+    );
+    assert!(
+        text.contains("http://127.0.0.1:9/p.png"),
+        "a blocked image names its address"
+    );
+    let pwned =
+        js_sys::Reflect::get(&web_sys::window().expect("window"), &"__pwned".into()).expect("get");
+    assert!(pwned.is_undefined());
+}
+
+#[wasm_bindgen_test]
+async fn a_ping_snapshot_renders_map_and_tables() {
+    let root = mount_point();
+    let snapshot = Rc::new(AtlasSnapshot {
+        source: SnapshotSource::Pasted,
+        fetched_at_unix_ms: 1_453_256_545_000,
+        results_text: PING.to_string(),
+        probes: parse_probes_page(PING_PROBES).probes,
+        fetch_notes: Vec::new(),
+    });
+    yew::Renderer::<LatencyView>::with_root_and_props(root.clone(), LatencyViewProps { snapshot })
+        .render();
+    settle().await;
+    let headline = root
+        .query_selector(".headline")
+        .expect("query")
+        .expect("a headline");
+    assert!(
+        headline
+            .text_content()
+            .unwrap_or_default()
+            .contains("Ping measurement 3359986"),
+        "{:?}",
+        headline.text_content()
+    );
+    // Europe: 5 probes, 5 responding, min 14.3 ms (probe 13939), median 30.3 ms.
+    let europe = root
+        .query_selector(".continent-table tbody tr")
+        .expect("query")
+        .expect("a Europe row")
+        .text_content()
+        .unwrap_or_default();
+    assert!(europe.starts_with("Europe5514.3"), "{europe}");
+    assert!(europe.contains("30.3"), "{europe}");
+    assert_eq!(
+        root.query_selector_all(".probe-table tbody tr")
+            .expect("query")
+            .length(),
+        5
+    );
+    // The canvas was painted: land, markers and legend give many distinct colours.
+    let canvas: web_sys::HtmlCanvasElement = root
+        .query_selector("canvas")
+        .expect("query")
+        .expect("a canvas")
+        .dyn_into()
+        .expect("a canvas");
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .expect("2d")
+        .expect("2d")
+        .dyn_into()
+        .expect("2d");
+    let pixels = context
+        .get_image_data(
+            0.0,
+            0.0,
+            f64::from(canvas.width()),
+            f64::from(canvas.height()),
+        )
+        .expect("pixels")
+        .data();
+    let mut colours = std::collections::HashSet::new();
+    for chunk in pixels.0.chunks(64) {
+        colours.insert((chunk[0], chunk[1], chunk[2]));
+    }
+    assert!(
+        colours.len() > 10,
+        "only {} colours: the map was not drawn",
+        colours.len()
+    );
+}
