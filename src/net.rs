@@ -193,12 +193,10 @@ pub async fn fetch_atlas_measurement(
         }
     };
     let (start, stop) = (time(&request.start)?, time(&request.stop)?);
-    if let (Some(start), Some(stop)) = (start, stop) {
-        if stop <= start {
-            return Err(
-                "The stop time is before the start time: swap them or clear one.".to_string(),
-            );
-        }
+    if let (Some(start), Some(stop)) = (start, stop)
+        && stop <= start
+    {
+        return Err("The stop time is before the start time: swap them or clear one.".to_string());
     }
     // Without a window the results endpoint streams a periodic measurement's whole history (it is not
     // paginated and can be hundreds of megabytes), so the latest result of each probe is fetched instead.

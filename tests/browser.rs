@@ -1,5 +1,7 @@
 //! In-browser component tests (wasm-bindgen-test in headless Chromium): what needs a real DOM. The
 //! components are mounted alone and inspected; logic is tested natively in the core.
+// Test code: a failed expectation should stop the test with its message.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 #![cfg(target_arch = "wasm32")]
 
 use std::rc::Rc;

@@ -1,4 +1,6 @@
 //! The `vantage` binary run on recorded real Atlas results, as a user or a script would.
+// Test code: a failed expectation should stop the test with its message.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::process::Command;
 
@@ -31,7 +33,7 @@ fn analyze_prints_ping_figures() {
     let probe = results.iter().find(|r| r["prb_id"] == 13939).unwrap();
     assert_eq!(probe["type"], "ping");
     assert_eq!(probe["msm_id"], 3_359_986);
-    assert_eq!(probe["timestamp"].as_i64().is_some(), true);
+    assert!(probe["timestamp"].as_i64().is_some());
     assert_eq!(
         (probe["sent"].as_u64(), probe["rcvd"].as_u64()),
         (Some(3), Some(3))

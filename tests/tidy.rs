@@ -1,6 +1,8 @@
 //! Tidy checks that keep the project's conventions true (after rust-analyzer's tidy test): every source
 //! file opens with a `//!` doc, the pure core imports no browser crate, tests are never ignored, and the
 //! README's code map names every source file.
+// Test code: a failed expectation should stop the test with its message.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -8,6 +8,7 @@
 //!   middle there (for the usual 3 packets both agree).
 //! - firmware before 4460 names the target `addr`/`name` and the family `pf`; firmware 0 writes
 //!   numbers as strings.
+//!
 //! Owns only parsing; statistics across probes live in `latency`.
 
 use super::LatencySample;

@@ -10,12 +10,15 @@ use super::{
 };
 use crate::atlas::probes::parse_probes_page;
 
-const TRACEROUTE_RESULTS: &str =
-    include_str!("../../tests/fixtures/atlas/traceroute_latest_msm1033154.json");
+// The recordings, minified by build.rs (same data; probe fields the app never reads are dropped).
+const TRACEROUTE_RESULTS: &str = include_str!(concat!(
+    env!("OUT_DIR"),
+    "/traceroute_latest_msm1033154.json"
+));
 const TRACEROUTE_PROBES: &str =
-    include_str!("../../tests/fixtures/atlas/probes_page_msm1033154.json");
-const PING_RESULTS: &str = include_str!("../../tests/fixtures/atlas/ping_latest_msm3359986.json");
-const PING_PROBES: &str = include_str!("../../tests/fixtures/atlas/probes_page_msm3359986.json");
+    include_str!(concat!(env!("OUT_DIR"), "/probes_page_msm1033154.json"));
+const PING_RESULTS: &str = include_str!(concat!(env!("OUT_DIR"), "/ping_latest_msm3359986.json"));
+const PING_PROBES: &str = include_str!(concat!(env!("OUT_DIR"), "/probes_page_msm3359986.json"));
 
 /// 2013-10-15T08:16:41Z, the creation time of measurement 1033154 in its metadata.
 const TRACEROUTE_RECORDED_UNIX_MS: i64 = 1_381_825_001_000;
@@ -49,7 +52,14 @@ name, instead of silently dropping them.
 
 Light travels through optical fibre at about 200 km per millisecond, so an RTT of *r* ms bounds the \
 distance to the server at roughly *r* × 100 km. Probes in the Netherlands seeing a few milliseconds while \
-probes further away see tens is the signature of a single site in Amsterdam.";
+probes further away see tens is the signature of a single site in Amsterdam.
+
+**Check the evidence, not just the dots.** Only 39 of the 87 probes got an answer from the destination \
+itself: the others' traceroutes stopped at a router or firewall on the way, which says nothing about \
+latency. And one dot is impossible: probe 4484 is registered in Addis Ababa, yet its fastest reply took \
+24.7 ms. Addis Ababa is about 5,700 km from Amsterdam, so light in fibre needs at least 57 ms for the \
+round trip. Its network, AS6830, is a European cable operator: the probe's registered location is wrong. \
+Probe locations are entered by their hosts; when a dot breaks the speed of light, trust the physics.";
 
 const PING_NOTE: &str = "\
 ## A second, smaller example: a ping measurement
@@ -73,11 +83,7 @@ fn recording(
     citation: &str,
     recorded_unix_ms: i64,
 ) -> Rc<AtlasSnapshot> {
-    // The recordings are pretty-printed extracts; the compact form is the same data and keeps share
-    // links and the autosave smaller.
-    let results_text = serde_json::from_str::<serde_json::Value>(results)
-        .map(|value| value.to_string())
-        .unwrap_or_else(|_| results.to_string());
+    let results_text = results.to_string();
     Rc::new(AtlasSnapshot {
         source: SnapshotSource::Recording {
             citation: format!("RIPE Atlas measurement {msm_id}: {citation}"),
@@ -168,5 +174,40 @@ mod tests {
         assert_eq!(snapshots.len(), 2);
         assert_eq!(snapshots[0].probes.len(), 87);
         assert_eq!(snapshots[1].probes.len(), 5);
+    }
+
+    /// The narrative states figures; they must stay true of the data it ships with.
+    #[test]
+    fn the_narrative_figures_match_the_data() {
+        let demo = demo_notebook();
+        let CellBody::Atlas(atlas) = &demo.cells[1].body else {
+            panic!("cell 2 is the traceroute");
+        };
+        let snapshot = atlas.snapshot.as_ref().unwrap();
+        let analysis = crate::latency::analyse(&snapshot.results_text, &snapshot.probes);
+        assert_eq!(analysis.probes.len(), 87);
+        assert_eq!(analysis.probes.iter().filter(|p| p.responded()).count(), 39);
+        let ethiopia = analysis.probes.iter().find(|p| p.prb_id == 4484).unwrap();
+        assert_eq!(ethiopia.country_code.as_deref(), Some("ET"));
+        assert_eq!(ethiopia.asn, Some(6830));
+        assert_eq!(crate::format::ms(ethiopia.rtt_min_ms), "24.7");
+        // Amsterdam 52.37 N 4.90 E; light in fibre covers about 200 km per ms (2/3 of c).
+        let distance_km = crate::geo::haversine_km(
+            ethiopia.latitude.unwrap(),
+            ethiopia.longitude.unwrap(),
+            52.37,
+            4.90,
+        );
+        assert!((5_600.0..5_800.0).contains(&distance_km), "{distance_km}");
+        assert!(2.0 * distance_km / 200.0 > 57.0);
+        let narrative = match &demo.cells[2].body {
+            CellBody::Markdown { source } => source.clone(),
+            CellBody::Atlas(_) => String::new(),
+        };
+        assert!(
+            narrative.contains("39 of the 87")
+                && narrative.contains("24.7 ms")
+                && narrative.contains("57 ms")
+        );
     }
 }

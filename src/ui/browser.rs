@@ -23,14 +23,11 @@ pub fn page_address() -> String {
 /// Removes the fragment without reloading or adding a history entry, so a reload shows the autosaved
 /// notebook (with the reader's edits) rather than re-opening the original link.
 pub fn clear_fragment() {
-    if let Some(window) = web_sys::window() {
-        if let Ok(history) = window.history() {
-            let _ = history.replace_state_with_url(
-                &wasm_bindgen::JsValue::NULL,
-                "",
-                Some(&page_address()),
-            );
-        }
+    if let Some(window) = web_sys::window()
+        && let Ok(history) = window.history()
+    {
+        let _ =
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page_address()));
     }
 }
 
