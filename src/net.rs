@@ -3,7 +3,6 @@
 //! reports progress through a callback. No API key exists yet; when one does, it is added here and only
 //! to the requests of the service it belongs to.
 
-use serde::Deserialize;
 use web_sys::AbortSignal;
 
 use crate::atlas::api::{
@@ -100,23 +99,16 @@ fn rebase(next: &str, base: &str) -> String {
     }
 }
 
-#[derive(Deserialize)]
-struct IdOnly {
-    prb_id: Option<u64>,
-}
-
-/// Every probe ID in a results body, in the order first seen. Reads only `prb_id`, so a result the
-/// parsers reject still gets its probe placed on the map.
-fn probe_ids(results_text: &str) -> Vec<u64> {
+/// Every probe ID in a results body, sorted: those of the parsed results plus any `prb_id` of an
+/// array entry the parsers rejected, so a result shown as a diagnostic still has its probe described.
+pub fn probe_ids(results_text: &str) -> Vec<u64> {
     let mut ids: Vec<u64> = parse_results(results_text)
         .results
         .iter()
         .map(|result| result.prb_id())
         .collect();
-    if ids.is_empty() {
-        ids = serde_json::from_str::<Vec<IdOnly>>(results_text)
-            .map(|rows| rows.into_iter().filter_map(|row| row.prb_id).collect())
-            .unwrap_or_default();
+    if let Ok(rows) = serde_json::from_str::<Vec<serde_json::Value>>(results_text) {
+        ids.extend(rows.iter().filter_map(|row| row.get("prb_id")?.as_u64()));
     }
     ids.sort_unstable();
     ids.dedup();

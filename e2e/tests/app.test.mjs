@@ -4,6 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fixturesDir } from '../servers.mjs';
 import { startStatic, startReplay } from '../servers.mjs';
 import { launch, watchErrors } from '../browser.mjs';
 
@@ -132,6 +135,33 @@ test('import a ping measurement by ID through the API, with map and tables', asy
   await cell.getByRole('button', { name: /^Probe/ }).click();
   await cell.getByRole('button', { name: /^Probe/ }).click();
   assert.equal(await cell.locator('.probe-table tbody tr').first().getAttribute('data-probe'), '13939');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('import a results file (one result per line) and paste results', async () => {
+  const { context, page, errors } = await freshPage();
+  const recorded = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'ping_latest_msm3359986.json'), 'utf8'));
+  const lines = recorded.map((r) => JSON.stringify(r)).join('\n');
+  const cell = await newNotebookWithAtlasCell(page);
+  await cell.locator('input[type="file"]').setInputFiles({ name: 'msm3359986.txt', mimeType: 'text/plain', buffer: Buffer.from(lines) });
+  await cell.locator('.latency-view').waitFor();
+  assert.match(await cell.locator('.provenance').innerText(), /Imported .* from the file msm3359986\.txt/);
+  assert.deepEqual(await continentRow(cell, 'Europe').locator('td').allInnerTexts(), ['5', '5', '14.3', '20.4', '30.3', '35.9', '0 %']);
+
+  // Pasting the API's JSON array into a second cell gives the same figures.
+  await page.locator('.add-cell').last().getByRole('button', { name: '+ Atlas measurement' }).click();
+  const second = page.locator('article.cell[data-kind="Atlas measurement"]').last();
+  await second.getByRole('button', { name: 'Paste results…' }).click();
+  await second.locator('textarea').fill(JSON.stringify(recorded));
+  await second.getByRole('button', { name: 'Use pasted results' }).click();
+  await second.locator('.latency-view').waitFor();
+  assert.deepEqual(await continentRow(second, 'Europe').locator('td').allInnerTexts(), ['5', '5', '14.3', '20.4', '30.3', '35.9', '0 %']);
+
+  // A file that is not Atlas results is refused with an explanation; the cell's data is kept.
+  await second.locator('input[type="file"]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello, world') });
+  await second.locator('.error[role="alert"]', { hasText: /not RIPE Atlas results/ }).waitFor();
+  assert.equal(await second.locator('.latency-view').count(), 1);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -67,16 +67,7 @@ async fn complete_import(
     id: CellId,
     mut snapshot: AtlasSnapshot,
 ) {
-    let ids: Vec<u64> = {
-        let mut ids: Vec<u64> = parse_results(&snapshot.results_text)
-            .results
-            .iter()
-            .map(|result| result.prb_id())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    };
+    let ids = net::probe_ids(&snapshot.results_text);
     if !ids.is_empty() {
         let progress = {
             let store = store.clone();
@@ -186,16 +177,18 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
     };
     let on_file = {
         let import = import.clone();
+        let store = store.clone();
         Callback::from(move |event: Event| {
             let Some(file) = browser::chosen_file(&event) else {
                 return;
             };
             let import = import.clone();
+            let store = store.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let name = file.name();
                 match browser::read_file(file).await {
                     Ok(text) => import(text, SnapshotSource::File { name }),
-                    Err(message) => import(String::new(), SnapshotSource::File { name: message }),
+                    Err(message) => store.dispatch(Action::FetchFailed { id, message }),
                 }
             });
         })
