@@ -1,14 +1,16 @@
-//! Geography for the notebook: great-circle distance, the country → continent table, the Equal Earth map
-//! projection and the Natural Earth land outline that the map draws.
+//! Geography for the notebook: great-circle distance, the country → continent table, the city gazetteer,
+//! the Equal Earth map projection and the Natural Earth land outline that the map draws.
 //!
 //! This is pure core: it must not import yew, web-sys, gloo, js-sys or wasm-bindgen, must do no I/O (the
 //! land outline is compiled in), and must never panic on input data. Drawing belongs to `chart`; this
 //! module only supplies coordinates.
 
+pub mod cities;
 pub mod continents;
 pub mod land;
 pub mod projection;
 
+pub use cities::{City, cities, cities_within, nearest_city};
 pub use continents::{Continent, continent_of, country_codes, country_name};
 pub use land::{decode_topojson_rings, land_rings, land_rings_planar, split_at_antimeridian};
 pub use projection::{EQUAL_EARTH_MAX_X, EQUAL_EARTH_MAX_Y, equal_earth, equal_earth_inverse};

@@ -1,0 +1,181 @@
+//! The city gazetteer: about 4,100 cities (population ≥ 150,000, plus each country's largest) from
+//! GeoNames, compiled in from `www/geo/cities.tsv` and parsed once, lazily, on first use.
+//!
+//! It owns the city table and the lookups over it (cities within a radius, the nearest city). It must do
+//! no I/O and never panic: a malformed line of the table is skipped, never unwrapped. The table, its
+//! licence (CC BY 4.0, GeoNames) and how it was generated are described in `www/geo/CITIES-NOTICE.md`.
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use super::haversine_km;
+
+/// The baked table: a header line, then `name, country, lat, lon, population`, tab-separated, sorted by
+/// population, largest first.
+const CITIES_TSV: &str = include_str!("../../www/geo/cities.tsv");
+
+/// One city of the gazetteer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct City {
+    /// The name as GeoNames spells it (UTF-8, e.g. "São Paulo").
+    pub name: &'static str,
+    /// ISO 3166-1 alpha-2, upper-case.
+    pub country_code: &'static str,
+    pub lat: f64,
+    pub lon: f64,
+    pub population: u64,
+}
+
+/// Every city of the table, largest population first. Built on the first call and kept for the life of
+/// the program: the table is immutable data compiled into the binary, so this is a cache, not state.
+pub fn cities() -> &'static [City] {
+    static CITIES: OnceLock<Vec<City>> = OnceLock::new();
+    CITIES.get_or_init(|| parse_cities(CITIES_TSV))
+}
+
+/// Parses the table's text. Lines that do not have five fields, a valid coordinate pair and a
+/// population are skipped, so a damaged table gives fewer cities rather than a panic.
+fn parse_cities(text: &'static str) -> Vec<City> {
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .filter_map(parse_city)
+        .collect()
+}
+
+fn parse_city(line: &'static str) -> Option<City> {
+    let mut fields = line.split('\t');
+    let name = fields.next()?.trim();
+    let country_code = fields.next()?.trim();
+    let lat: f64 = fields.next()?.trim().parse().ok()?;
+    let lon: f64 = fields.next()?.trim().parse().ok()?;
+    let population: u64 = fields.next()?.trim().parse().ok()?;
+    let valid = !name.is_empty()
+        && country_code.len() == 2
+        && lat.is_finite()
+        && lon.is_finite()
+        && (-90.0..=90.0).contains(&lat)
+        && (-180.0..=180.0).contains(&lon);
+    valid.then_some(City {
+        name,
+        country_code,
+        lat,
+        lon,
+        population,
+    })
+}
+
+/// The cities whose centre lies within `radius_km` of a point, largest population first (the table's
+/// order). Non-finite input or a negative radius gives no cities.
+pub fn cities_within(lat: f64, lon: f64, radius_km: f64) -> Vec<&'static City> {
+    if !lat.is_finite() || !lon.is_finite() || radius_km.is_nan() || radius_km < 0.0 {
+        return Vec::new();
+    }
+    cities()
+        .iter()
+        .filter(|city| haversine_km(lat, lon, city.lat, city.lon) <= radius_km)
+        .collect()
+}
+
+/// The city nearest to a point, with its distance in km; `None` for non-finite input (or an empty
+/// table). Ties go to the larger city, because the table is scanned largest first and only a strictly
+/// nearer city replaces the current one.
+pub fn nearest_city(lat: f64, lon: f64) -> Option<(&'static City, f64)> {
+    if !lat.is_finite() || !lon.is_finite() {
+        return None;
+    }
+    let mut best: Option<(&'static City, f64)> = None;
+    for city in cities() {
+        let distance_km = haversine_km(lat, lon, city.lat, city.lon);
+        if best.is_none_or(|(_, best_km)| distance_km < best_km) {
+            best = Some((city, distance_km));
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(name: &str, country_code: &str) -> &'static City {
+        cities()
+            .iter()
+            .find(|city| city.name == name && city.country_code == country_code)
+            .unwrap_or_else(|| panic!("{name} ({country_code}) is in the table"))
+    }
+
+    #[test]
+    fn well_known_cities_are_where_they_should_be() {
+        // Reference coordinates are the usual city-centre figures; GeoNames' points lie within a few km.
+        for (name, country, lat, lon) in [
+            ("Amsterdam", "NL", 52.37, 4.90),
+            ("Tokyo", "JP", 35.68, 139.69),
+            ("São Paulo", "BR", -23.55, -46.63),
+            ("Atlanta", "US", 33.75, -84.39),
+        ] {
+            let city = find(name, country);
+            let off_km = haversine_km(city.lat, city.lon, lat, lon);
+            assert!(off_km < 15.0, "{name} is {off_km} km off");
+            assert!(city.population >= 150_000, "{name}");
+        }
+    }
+
+    #[test]
+    fn every_row_of_the_table_parses() {
+        let data_lines = CITIES_TSV
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+            .count();
+        assert_eq!(cities().len(), data_lines);
+        assert!(cities().len() > 4_000);
+        // Largest first, as the lookups rely on.
+        assert!(
+            cities()
+                .windows(2)
+                .all(|pair| pair[0].population >= pair[1].population)
+        );
+    }
+
+    #[test]
+    fn bad_lines_are_skipped_not_unwrapped() {
+        let text = "#name\tcountry\tlat\tlon\tpopulation\n\
+                    Good\tNL\t52.0\t4.0\t1000\n\
+                    NoPopulation\tNL\t52.0\t4.0\n\
+                    BadLat\tNL\tnorth\t4.0\t10\n\
+                    OffTheGlobe\tNL\t95.0\t4.0\t10\n\
+                    NaN\tNL\tNaN\t4.0\t10\n\
+                    \tNL\t1.0\t1.0\t10\n\
+                    \n";
+        let parsed = parse_cities(text);
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(parsed[0].name, "Good");
+    }
+
+    #[test]
+    fn lookups_near_amsterdam() {
+        let (city, distance_km) = nearest_city(52.35, 4.91).unwrap();
+        assert_eq!(city.name, "Amsterdam");
+        assert!(distance_km < 5.0);
+        // GeoNames counts Rotterdam (57 km away) as larger than Amsterdam, so it leads a wider circle.
+        let near = cities_within(52.37, 4.90, 30.0);
+        assert_eq!(near[0].name, "Amsterdam");
+        assert!(near.iter().any(|city| city.name == "Haarlem"));
+        assert_eq!(cities_within(52.37, 4.90, 60.0)[0].name, "Rotterdam");
+        assert!(near.iter().all(|city| city.country_code == "NL"));
+    }
+
+    #[test]
+    fn lookups_survive_odd_input() {
+        assert!(nearest_city(f64::NAN, 0.0).is_none());
+        assert!(cities_within(0.0, f64::INFINITY, 100.0).is_empty());
+        assert!(cities_within(0.0, 0.0, -1.0).is_empty());
+        assert!(cities_within(0.0, 0.0, f64::NAN).is_empty());
+        // A radius of half the circumference covers the whole table.
+        assert_eq!(cities_within(90.0, 180.0, 20_100.0).len(), cities().len());
+        // Poles and the antimeridian have a nearest city too.
+        assert!(nearest_city(-90.0, 0.0).is_some());
+        let (fiji, _) = nearest_city(-18.1, 179.99).unwrap();
+        assert_eq!(fiji.country_code, "FJ");
+    }
+}
