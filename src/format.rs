@@ -26,6 +26,42 @@ pub fn bytes(count: usize) -> String {
     }
 }
 
+/// "140 km", "9,300 km", "7.5 km": a distance as people quote it, to two significant figures from
+/// 100 km up (the inputs, RTT-derived ranges, are rarely better than that), whole km from 10 to 100 and
+/// one decimal below; "—" when not finite.
+pub fn km(distance_km: f64) -> String {
+    if !distance_km.is_finite() {
+        return "—".to_string();
+    }
+    let magnitude = distance_km.abs();
+    if magnitude < 10.0 {
+        return format!("{distance_km:.1} km");
+    }
+    let rounded = if magnitude < 100.0 {
+        distance_km.round()
+    } else {
+        let step = 10f64.powi(magnitude.log10().floor() as i32 - 1);
+        (distance_km / step).round() * step
+    };
+    format!("{} km", thousands(rounded))
+}
+
+/// An integer-valued figure with comma thousands separators: 12345 → "12,345".
+fn thousands(value: f64) -> String {
+    let digits = format!("{:.0}", value.abs());
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if value < 0.0 && digits != "0" {
+        out.insert(0, '-');
+    }
+    out
+}
+
 /// Civil date from days since 1970-01-01, after Howard Hinnant's `civil_from_days`
 /// (<https://howardhinnant.github.io/date_algorithms.html>), valid for the proleptic Gregorian calendar.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -61,6 +97,17 @@ pub fn utc_minutes(unix_s: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distances_read_as_people_quote_them() {
+        assert_eq!(km(7.46), "7.5 km");
+        assert_eq!(km(42.4), "42 km");
+        assert_eq!(km(143.0), "140 km");
+        assert_eq!(km(9_312.0), "9,300 km");
+        assert_eq!(km(20_015.1), "20,000 km");
+        assert_eq!(km(1_234_567.0), "1,200,000 km");
+        assert_eq!(km(f64::NAN), "—");
+    }
 
     #[test]
     fn times_match_known_dates() {

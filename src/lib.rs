@@ -9,6 +9,7 @@ pub mod chart;
 pub mod cli;
 pub mod format;
 pub mod geo;
+pub mod infer;
 pub mod latency;
 pub mod markdown;
 pub mod notebook;

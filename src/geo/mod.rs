@@ -9,6 +9,7 @@ pub mod cities;
 pub mod continents;
 pub mod land;
 pub mod projection;
+pub mod sphere;
 
 pub use cities::{City, cities, cities_within, nearest_city};
 pub use continents::{Continent, continent_of, country_codes, country_name};
