@@ -1,7 +1,10 @@
-//! The `vantage` command line: `vantage analyze FILE [--probes PROBES.json]` reads Atlas results (a
+//! The `vantage` command line. `vantage analyze FILE [--probes PROBES.json]` reads Atlas results (a
 //! JSON array or one result per line) and prints one JSON object with per-result figures and
-//! diagnostics, plus continent summaries when probe metadata is given. It shares the core with the
-//! browser app, so anything the notebook shows can be scripted and tested on files.
+//! diagnostics, plus continent summaries when probe metadata is given. `vantage locate FILE [--probes
+//! PROBES.json] [--fiber-factor F]` prints what the latencies prove about where the target is (one
+//! site, anycast, or inconclusive), from Atlas results or from a CSV/TSV table of probe positions and
+//! minimum RTTs. It shares the core with the browser app, so anything the notebook shows can be
+//! scripted and tested on files; it only reads files and writes the two standard streams.
 
 use std::io::Write;
 
@@ -9,18 +12,30 @@ use serde_json::{Value, json};
 
 use crate::atlas::probes::parse_probes_page;
 use crate::atlas::{AtlasResult, parse_results};
-use crate::latency::{by_continent, per_probe};
+use crate::infer::{self, Assumptions};
+use crate::latency::{analyse, by_continent, per_probe};
 
 const USAGE: &str = "\
 usage: vantage analyze RESULTS [--probes PROBES.json]
+       vantage locate FILE [--probes PROBES.json] [--fiber-factor F]
 
+analyze   per-result figures of RIPE Atlas results
   RESULTS   RIPE Atlas results: the JSON array from /api/v2/measurements/ID/results/
             (or /latest/), or one JSON result per line
   --probes  probe metadata (/api/v2/probes/ page or a JSON array of probes):
             adds per-continent summaries of the per-probe minimum RTT
+  Prints {\"results\": [...], \"diagnostics\": [...]} (and \"continents\": [...]).
 
-Prints one JSON object: {\"results\": [...], \"diagnostics\": [...]} (and \"continents\": [...]).
-Exit status 0 when the file was read, even if some results are diagnostics; 2 on bad usage or an
+locate    what the latencies prove: one site, anycast (how many sites, where), or inconclusive
+  FILE      Atlas ping/traceroute results (then --probes is required, for the probe positions),
+            or a CSV/TSV/semicolon table whose header names an id (id, probe, #hostname), a
+            latitude (lat), a longitude (lon, lng) and a minimum RTT in ms (rtt, min_rtt,
+            min(rtt)[ms]); other columns are ignored
+  --fiber-factor F  assumed signal speed as a fraction of c (default 0.667, kept within 0.3-1)
+  Prints {\"verdict\": \"one-site\"|\"anycast\"|\"inconclusive\", \"sites\": [...],
+  \"evidence\": {...}, \"presence\": [...], \"summary\": \"...\", \"diagnostics\": [...], ...}.
+
+Exit status 0 when the file was read, even if some entries are diagnostics; 2 on bad usage or an
 unreadable file.";
 
 /// Runs with the real standard streams and returns the exit code.
@@ -68,55 +83,104 @@ fn result_json(result: &AtlasResult) -> Value {
     }
 }
 
-pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
-    let fail = |stderr: &mut dyn Write, message: &str| {
-        let _ = writeln!(stderr, "vantage: {message}");
-        2
-    };
-    match args.first().map(String::as_str) {
-        Some("analyze") => {}
-        Some("-h" | "--help" | "help") => {
-            let _ = writeln!(stdout, "{USAGE}");
-            return 0;
+fn fail(stderr: &mut dyn Write, message: &str) -> i32 {
+    let _ = writeln!(stderr, "vantage: {message}");
+    2
+}
+
+fn read_text(path: &str) -> Result<String, String> {
+    std::fs::read(path)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .map_err(|error| format!("cannot read {path}: {error}"))
+}
+
+fn print_json(output: &Value, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    match serde_json::to_string(output) {
+        Ok(text) => {
+            let _ = writeln!(stdout, "{text}");
+            0
         }
-        Some(other) => return fail(stderr, &format!("unknown command \"{other}\" (try --help)")),
-        None => {
-            let _ = writeln!(stderr, "{USAGE}");
-            return 2;
-        }
+        Err(error) => fail(stderr, &format!("cannot write the output: {error}")),
     }
-    let mut results_path = None;
-    let mut probes_path = None;
-    let mut rest = args[1..].iter();
+}
+
+/// The arguments both commands share: one input file, `--probes`, and (for `locate`) options with a
+/// value, returned as (flag, value) pairs for the command to interpret.
+struct Arguments {
+    input: String,
+    probes: Option<String>,
+    options: Vec<(String, String)>,
+}
+
+fn parse_arguments(command: &str, args: &[String], options: &[&str]) -> Result<Arguments, String> {
+    let mut input = None;
+    let mut probes = None;
+    let mut values = Vec::new();
+    let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--probes" => match rest.next() {
-                Some(path) => probes_path = Some(path.clone()),
-                None => return fail(stderr, "--probes needs a file"),
+                Some(path) => probes = Some(path.clone()),
+                None => return Err("--probes needs a file".to_string()),
             },
-            flag if flag.starts_with("--") => {
-                return fail(stderr, &format!("unknown option {flag}"));
-            }
-            path if results_path.is_none() => results_path = Some(path.to_string()),
-            extra => return fail(stderr, &format!("unexpected argument \"{extra}\"")),
+            flag if options.contains(&flag) => match rest.next() {
+                Some(value) => values.push((flag.to_string(), value.clone())),
+                None => return Err(format!("{flag} needs a value")),
+            },
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            path if input.is_none() => input = Some(path.to_string()),
+            extra => return Err(format!("unexpected argument \"{extra}\"")),
         }
     }
-    let Some(results_path) = results_path else {
-        return fail(stderr, "analyze needs a results file (try --help)");
+    let Some(input) = input else {
+        let what = if command == "analyze" {
+            "a results file"
+        } else {
+            "a file"
+        };
+        return Err(format!("{command} needs {what} (try --help)"));
     };
-    let text = match std::fs::read(&results_path) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(error) => return fail(stderr, &format!("cannot read {results_path}: {error}")),
+    Ok(Arguments {
+        input,
+        probes,
+        options: values,
+    })
+}
+
+pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    match args.first().map(String::as_str) {
+        Some("analyze") => analyze(&args[1..], stdout, stderr),
+        Some("locate") => locate(&args[1..], stdout, stderr),
+        Some("-h" | "--help" | "help") => {
+            let _ = writeln!(stdout, "{USAGE}");
+            0
+        }
+        Some(other) => fail(stderr, &format!("unknown command \"{other}\" (try --help)")),
+        None => {
+            let _ = writeln!(stderr, "{USAGE}");
+            2
+        }
+    }
+}
+
+fn analyze(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    let arguments = match parse_arguments("analyze", args, &[]) {
+        Ok(arguments) => arguments,
+        Err(message) => return fail(stderr, &message),
+    };
+    let text = match read_text(&arguments.input) {
+        Ok(text) => text,
+        Err(message) => return fail(stderr, &message),
     };
     let parsed = parse_results(&text);
     let mut output = json!({
         "results": parsed.results.iter().map(result_json).collect::<Vec<_>>(),
         "diagnostics": parsed.diagnostics,
     });
-    if let Some(probes_path) = probes_path {
-        let probes_text = match std::fs::read_to_string(&probes_path) {
+    if let Some(probes_path) = arguments.probes {
+        let probes_text = match read_text(&probes_path) {
             Ok(text) => text,
-            Err(error) => return fail(stderr, &format!("cannot read {probes_path}: {error}")),
+            Err(message) => return fail(stderr, &message),
         };
         let page = parse_probes_page(&probes_text);
         let samples: Vec<_> = parsed.results.iter().map(AtlasResult::latency).collect();
@@ -124,11 +188,63 @@ pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i
         output["continents"] = json!(by_continent(&rows));
         output["probe_diagnostics"] = json!(page.diagnostics);
     }
-    match serde_json::to_string(&output) {
-        Ok(text) => {
-            let _ = writeln!(stdout, "{text}");
-            0
+    print_json(&output, stdout, stderr)
+}
+
+/// Whether a file is Atlas JSON rather than a table: JSON starts with an array or an object.
+fn looks_like_json(text: &str) -> bool {
+    matches!(text.trim_start().chars().next(), Some('[' | '{'))
+}
+
+fn locate(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    let arguments = match parse_arguments("locate", args, &["--fiber-factor"]) {
+        Ok(arguments) => arguments,
+        Err(message) => return fail(stderr, &message),
+    };
+    let mut assumptions = Assumptions::default();
+    for (_, value) in &arguments.options {
+        match value.parse::<f64>() {
+            Ok(factor) if factor.is_finite() && factor > 0.0 => assumptions.fiber_factor = factor,
+            _ => {
+                return fail(
+                    stderr,
+                    &format!("--fiber-factor needs a positive number, not \"{value}\""),
+                );
+            }
         }
-        Err(error) => fail(stderr, &format!("cannot write the output: {error}")),
     }
+    let text = match read_text(&arguments.input) {
+        Ok(text) => text,
+        Err(message) => return fail(stderr, &message),
+    };
+    // Diagnostics of the input, in the JSON form of their own module, ahead of the engine's.
+    let mut diagnostics: Vec<Value> = Vec::new();
+    let observations = if looks_like_json(&text) {
+        let Some(probes_path) = arguments.probes else {
+            return fail(
+                stderr,
+                "locate needs --probes PROBES.json with Atlas results (the results carry no positions)",
+            );
+        };
+        let probes_text = match read_text(&probes_path) {
+            Ok(text) => text,
+            Err(message) => return fail(stderr, &message),
+        };
+        let page = parse_probes_page(&probes_text);
+        let analysis = analyse(&text, &page.probes);
+        diagnostics.extend(analysis.diagnostics.iter().map(|d| json!(d)));
+        diagnostics.extend(page.diagnostics.iter().map(|d| json!(d)));
+        let (observations, skipped) = infer::observations_from_latency(&analysis.probes);
+        diagnostics.extend(skipped.iter().map(|d| json!(d)));
+        observations
+    } else {
+        let (observations, problems) = infer::parse_observation_table(&text);
+        diagnostics.extend(problems.iter().map(|d| json!(d)));
+        observations
+    };
+    let inference = infer::infer(&observations, &assumptions);
+    diagnostics.extend(inference.diagnostics.iter().map(|d| json!(d)));
+    let mut output = json!(inference);
+    output["diagnostics"] = Value::Array(diagnostics);
+    print_json(&output, stdout, stderr)
 }

@@ -106,3 +106,141 @@ fn a_file_of_garbage_is_read_and_explained() {
     assert_eq!(json["results"], Value::Array(Vec::new()));
     assert_eq!(json["diagnostics"][0]["kind"], "malformed");
 }
+
+fn anycast_fixture(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/anycast/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("vantage-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn locate_finds_the_sites_of_k_root_in_an_igreedy_table() {
+    let (code, json, _) = vantage(&["locate", &anycast_fixture("k-planetlab.tsv")]);
+    assert_eq!(code, 0);
+    assert_eq!(json["verdict"], "anycast");
+    let sites = json["sites"].as_array().unwrap();
+    assert!(sites.len() >= 5, "{}", sites.len());
+    for site in sites {
+        assert!(site["lat"].as_f64().is_some() && site["lon"].as_f64().is_some());
+        assert!(site["city"].as_str().is_some() && site["country"].as_str().is_some());
+        assert!(site["radius_km"].as_f64().unwrap() > 0.0);
+        assert!(!site["vantages"].as_array().unwrap().is_empty());
+    }
+    assert!(sites.iter().any(|site| site["city"] == "Tokyo"));
+    assert!(json["summary"].as_str().unwrap().starts_with("At least"));
+    assert!(json["evidence"]["violation_count"].as_u64().unwrap() > 100);
+    assert!(
+        json["evidence"]["violated_pairs"][0]["margin_km"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    assert_eq!(json["presence"].as_array().unwrap().len(), 6);
+    assert_eq!(json["diagnostics"], Value::Array(Vec::new()));
+}
+
+#[test]
+fn locate_reads_a_csv_and_names_one_site() {
+    let path = temp_file(
+        "amsterdam.csv",
+        "probe,Country,lat,lng,min_rtt,notes\n\
+         a,NL,52.35,4.90,1.4,home\n\
+         b,DE,50.11,8.68,8.0,\n\
+         c,GB,51.51,-0.13,6.5,\n\
+         d,FR,48.86,2.35,9.0,\n\
+         broken,NL,north,4.9,1.0,\n",
+    );
+    let (code, json, _) = vantage(&["locate", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(code, 0);
+    assert_eq!(json["verdict"], "one-site");
+    assert_eq!(json["sites"][0]["city"], "Amsterdam");
+    assert_eq!(json["sites"][0]["country"], "NL");
+    assert_eq!(json["sites"][0]["vantages"].as_array().unwrap().len(), 4);
+    let summary = json["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("All 4 probes are consistent with a single location"),
+        "{summary}"
+    );
+    assert!(
+        json["evidence"]["region"]["outline"]
+            .as_array()
+            .unwrap()
+            .len()
+            >= 3
+    );
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(diagnostics[0]["line"], 6);
+}
+
+#[test]
+fn locate_on_atlas_results_points_at_the_misplaced_probe() {
+    // Wikipedia's Amsterdam address, traced from 87 probes: probe 4484 says it is in Addis Ababa, yet
+    // its route runs through AMS-IX and ends 24.7 ms later; every contradiction involves it.
+    let (code, json, _) = vantage(&[
+        "locate",
+        &fixture("traceroute_latest_msm1033154.json"),
+        "--probes",
+        &fixture("probes_page_msm1033154.json"),
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(json["verdict"], "anycast");
+    assert_eq!(json["evidence"]["in_every_violation"][0], "4484");
+    assert!(json["summary"].as_str().unwrap().contains("probe 4484"));
+    assert!(
+        json["sites"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["city"] == "Amsterdam")
+    );
+    // Probes that never reached the target are diagnostics, not observations.
+    assert!(json["diagnostics"].as_array().unwrap().len() > 40);
+    // A faster assumed signal (light in vacuum) leaves the contradiction standing: it is that large.
+    let (_, vacuum, _) = vantage(&[
+        "locate",
+        &fixture("traceroute_latest_msm1033154.json"),
+        "--probes",
+        &fixture("probes_page_msm1033154.json"),
+        "--fiber-factor",
+        "1",
+    ]);
+    assert_eq!(vacuum["assumptions"]["fiber_factor"], 1.0);
+    assert_eq!(vacuum["verdict"], "anycast");
+}
+
+#[test]
+fn locate_usage_errors_exit_two_and_bad_tables_are_diagnostics() {
+    let results = fixture("ping_latest_msm3359986.json");
+    for args in [
+        vec!["locate"],
+        vec!["locate", results.as_str()],
+        vec!["locate", "/nonexistent/file.tsv"],
+        vec!["locate", results.as_str(), "--fiber-factor", "fast"],
+        vec!["locate", results.as_str(), "--fiber-factor"],
+        vec!["locate", results.as_str(), "--bogus"],
+    ] {
+        let (code, _, stderr) = vantage(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stderr.starts_with("vantage: "), "{args:?}: {stderr}");
+    }
+    let path = temp_file("garbage.tsv", "what\tis\tthis\n1\t2\t3\n");
+    let (code, json, _) = vantage(&["locate", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(code, 0);
+    assert_eq!(json["verdict"], "inconclusive");
+    assert!(
+        json["diagnostics"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("latitude")
+    );
+}

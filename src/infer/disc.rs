@@ -147,6 +147,9 @@ pub struct Violations {
     pub total: usize,
     /// At most the requested number of pairs, largest margin first.
     pub pairs: Vec<Violation>,
+    /// The observations that are part of every violated pair (none, one, or both of a lone pair). When
+    /// one probe is in every contradiction, a wrong position for that probe would explain them all.
+    pub in_every_pair: Vec<String>,
 }
 
 /// Finds all disjoint pairs (all n(n−1)/2 pairs are tested: a few multiplications each) and keeps the
@@ -154,10 +157,17 @@ pub struct Violations {
 pub fn violations(discs: &[Disc], limit: usize) -> Violations {
     let mut total = 0;
     let mut kept: Vec<(f64, usize, usize)> = Vec::new();
+    // Positions that have been in every violated pair so far (at most the two of the first pair).
+    let mut in_every: Vec<usize> = Vec::new();
     let flush_at = limit.saturating_mul(2).max(64);
     for (i, a) in discs.iter().enumerate() {
         for (j, b) in discs.iter().enumerate().skip(i + 1) {
             if a.is_disjoint_from(b) {
+                if total == 0 {
+                    in_every = vec![i, j];
+                } else {
+                    in_every.retain(|&k| k == i || k == j);
+                }
                 total += 1;
                 if limit > 0 {
                     let margin = distance_km(a.centre, b.centre) - a.radius_km - b.radius_km;
@@ -174,7 +184,16 @@ pub fn violations(discs: &[Disc], limit: usize) -> Violations {
         .into_iter()
         .filter_map(|(_, i, j)| Some(violation(discs.get(i)?, discs.get(j)?)))
         .collect();
-    Violations { total, pairs }
+    let mut in_every_pair: Vec<&Disc> = in_every.iter().filter_map(|&k| discs.get(k)).collect();
+    in_every_pair.sort_by_key(|disc| disc.index);
+    Violations {
+        total,
+        pairs,
+        in_every_pair: in_every_pair
+            .into_iter()
+            .map(|disc| disc.id.clone())
+            .collect(),
+    }
 }
 
 fn keep_best(kept: &mut Vec<(f64, usize, usize)>, discs: &[Disc], limit: usize) {
@@ -337,6 +356,22 @@ mod tests {
         assert_eq!((pair.a.as_str(), pair.b.as_str()), ("ams", "nyc"));
         assert!((pair.distance_km - 5_863.2).abs() < 1.0);
         assert!(pair.margin_km > 5_600.0);
+        assert_eq!(found.in_every_pair, vec!["ams", "nyc"]);
+    }
+
+    #[test]
+    fn one_misplaced_probe_is_in_every_contradiction() {
+        // Three probes around Amsterdam, and one that claims to be in Addis Ababa at 25 ms.
+        let d = discs_of(&[
+            observation("ams", 52.35, 4.96, 2.4),
+            observation("utrecht", 52.09, 5.12, 3.0),
+            observation("addis", 9.02, 38.76, 24.7),
+            observation("brussels", 50.85, 4.35, 5.0),
+        ]);
+        let found = violations(&d, 10);
+        assert_eq!(found.total, 3);
+        assert_eq!(found.in_every_pair, vec!["addis"]);
+        assert!(violations(&d[..2], 10).in_every_pair.is_empty());
     }
 
     #[test]

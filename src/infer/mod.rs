@@ -313,6 +313,9 @@ pub struct Evidence {
     pub violated_pairs: Vec<Violation>,
     /// How many contradictory pairs there are in all.
     pub violation_count: usize,
+    /// The probes that take part in every contradictory pair: when there is one, a wrong position for
+    /// it alone would explain every contradiction.
+    pub in_every_violation: Vec<String>,
     /// One site: the feasible region.
     pub region: Option<FeasibleRegion>,
     pub likely_city: Option<LikelyCity>,
@@ -371,6 +374,7 @@ pub fn infer(observations: &[Observation], assumptions: &Assumptions) -> Inferen
             constraining: Vec::new(),
             violated_pairs: found.pairs,
             violation_count: found.total,
+            in_every_violation: found.in_every_pair,
             region: None,
             likely_city: None,
             no_common_point: None,
@@ -466,11 +470,23 @@ fn anycast(inference: &mut Inference, discs: &[Disc], unmeasured: &[&str]) {
     evidence.violated_pairs = proof;
     let count = sites.len();
     let violation_count = evidence.violation_count;
+    // A lone probe in every contradiction is worth saying first: one wrong position (hosts set them by
+    // hand) would explain everything, and checking it is the cheapest next step.
+    let suspect = match evidence.in_every_violation.as_slice() {
+        [one] if violation_count > 1 => Some(one.clone()),
+        _ => None,
+    };
     inference.verdict = Verdict::Anycast { sites: count };
     inference.summary = format!(
         "At least {count} sites: {count} probes' ranges are mutually disjoint, so no single place could \
          answer them all in the time measured ({violation_count} contradictory probe pairs in all)."
     );
+    if let Some(suspect) = &suspect {
+        inference.summary.push_str(&format!(
+            " Every contradiction involves probe {suspect}: if its position is wrong, one site could \
+             explain all the others."
+        ));
+    }
     inference.falsifiable_by = vec![
         format!(
             "The count stands unless a probe's position is wrong by more than the margin of its pairs \
@@ -483,7 +499,12 @@ fn anycast(inference: &mut Inference, discs: &[Disc], unmeasured: &[&str]) {
          measurements."
             .to_string(),
     ];
-    inference.suggestion = Some(if unmeasured.is_empty() {
+    inference.suggestion = Some(if let Some(suspect) = &suspect {
+        format!(
+            "Check the position of probe {suspect} (its network and its route's first hops often show \
+             where it really is), or add probes near it."
+        )
+    } else if unmeasured.is_empty() {
         "More probes near the largest ranges would locate those sites better, and may reveal more."
             .to_string()
     } else {
