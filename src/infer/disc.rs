@@ -42,6 +42,17 @@ impl Disc {
         dot(point, self.centre) >= self.cos_reach
     }
 
+    /// The cosine of the disc's angular reach widened by `margin_km` (capped at the whole sphere), for
+    /// repeated [`Disc::contains_with`] tests at one margin.
+    pub(crate) fn cos_reach_plus(&self, margin_km: f64) -> f64 {
+        ((self.reach_km + margin_km).min(HALF_CIRCUMFERENCE_KM) / EARTH_MEAN_RADIUS_KM).cos()
+    }
+
+    /// Whether a point lies within a reach given by its cosine (see [`Disc::cos_reach_plus`]).
+    pub(crate) fn contains_with(&self, point: UnitVector, cos_reach: f64) -> bool {
+        dot(point, self.centre) >= cos_reach
+    }
+
     /// Whether the two discs cannot share a point: the central angle between the centres exceeds the
     /// sum of the two angular reaches. Comparing cosines (cos(a + b) = cos a cos b − sin a sin b) costs
     /// a few multiplications per pair, which is what makes all-pairs checks of thousands of

@@ -1,0 +1,163 @@
+//! Property tests of the inference on seeded random cases (a tiny xorshift generator, no dependency):
+//! adding a vantage never removes a speed-of-light violation, and a unicast target measured with
+//! physically possible RTTs is never called anycast and lies in its feasible region.
+// Test code: a failed expectation should stop the test with its message.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+
+use vantage::geo::haversine_km;
+use vantage::infer::{
+    Assumptions, Observation, SPEED_OF_LIGHT_KM_PER_MS, Verdict, infer, speed_of_light_violations,
+};
+
+/// Marsaglia's xorshift64 ("Xorshift RNGs", Journal of Statistical Software 8(14), 2003), shifts
+/// 13, 7, 17: plenty for test cases, and the same sequence on every machine.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn range(&mut self, low: f64, high: f64) -> f64 {
+        low + (high - low) * self.unit()
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    /// A point uniformly distributed on the sphere (latitude from the arcsine of a uniform variable).
+    fn point(&mut self) -> (f64, f64) {
+        let lat = (2.0 * self.unit() - 1.0).asin().to_degrees();
+        (lat, self.range(-180.0, 180.0))
+    }
+
+    /// A point within about `spread_deg` degrees of another, with latitude and longitude kept in range.
+    fn near(&mut self, (lat, lon): (f64, f64), spread_deg: f64) -> (f64, f64) {
+        let lat = (lat + self.range(-spread_deg, spread_deg)).clamp(-90.0, 90.0);
+        let mut lon = lon + self.range(-spread_deg, spread_deg);
+        if lon > 180.0 {
+            lon -= 360.0;
+        } else if lon < -180.0 {
+            lon += 360.0;
+        }
+        (lat, lon)
+    }
+}
+
+fn random_observation(rng: &mut XorShift, id: usize) -> Observation {
+    let (lat, lon) = rng.point();
+    // RTTs from 0 to 150 ms, with a share of very small ones so that violations are common.
+    let rtt_ms = if rng.below(3) == 0 {
+        rng.range(0.0, 5.0)
+    } else {
+        rng.range(0.0, 150.0)
+    };
+    Observation::new(&format!("p{id}"), lat, lon, rtt_ms)
+}
+
+fn violated_pairs(observations: &[Observation]) -> BTreeSet<(String, String)> {
+    speed_of_light_violations(observations, &Assumptions::default(), usize::MAX)
+        .pairs
+        .into_iter()
+        .map(|pair| (pair.a, pair.b))
+        .collect()
+}
+
+#[test]
+fn adding_a_vantage_never_removes_a_violation() {
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    let mut cases_with_violations = 0;
+    for case in 0..400 {
+        let n = 2 + rng.below(25);
+        let mut observations: Vec<Observation> =
+            (0..n).map(|id| random_observation(&mut rng, id)).collect();
+        let before = violated_pairs(&observations);
+        let extra = 1 + rng.below(5);
+        for id in n..n + extra {
+            let observation = random_observation(&mut rng, id);
+            // Insert anywhere, so input order cannot matter either.
+            let at = rng.below(observations.len() + 1);
+            observations.insert(at, observation);
+        }
+        let after = violated_pairs(&observations);
+        assert!(
+            before.is_subset(&after),
+            "case {case}: lost {:?}",
+            before.difference(&after).collect::<Vec<_>>()
+        );
+        cases_with_violations += usize::from(!before.is_empty());
+    }
+    // The generator must actually exercise the property.
+    assert!(cases_with_violations > 100, "{cases_with_violations}");
+}
+
+#[test]
+fn a_unicast_target_is_never_called_anycast_and_lies_in_its_region() {
+    let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
+    let assumptions = Assumptions::default();
+    let km_per_rtt_ms = SPEED_OF_LIGHT_KM_PER_MS * assumptions.fiber_factor / 2.0;
+    let mut one_site = 0;
+    for case in 0..300 {
+        let target = rng.point();
+        let n = 1 + rng.below(40);
+        // Half the cases have vantages all over the world, half have them clustered near the target
+        // (small discs and thin intersections, the hard case for sampling).
+        let clustered = rng.below(2) == 0;
+        let observations: Vec<Observation> = (0..n)
+            .map(|id| {
+                let (lat, lon) = if clustered {
+                    let spread_deg = rng.range(0.1, 15.0);
+                    rng.near(target, spread_deg)
+                } else {
+                    rng.point()
+                };
+                let distance_km = haversine_km(lat, lon, target.0, target.1);
+                // The physical minimum, plus non-negative noise: none, a little, or a lot.
+                let noise_ms = match rng.below(3) {
+                    0 => 0.0,
+                    1 => rng.range(0.0, 2.0),
+                    _ => rng.range(0.0, 80.0),
+                };
+                Observation::new(
+                    &format!("v{id}"),
+                    lat,
+                    lon,
+                    distance_km / km_per_rtt_ms + noise_ms,
+                )
+            })
+            .collect();
+        let inference = infer(&observations, &assumptions);
+        assert!(
+            !matches!(inference.verdict, Verdict::Anycast { .. }),
+            "case {case}: {}",
+            inference.summary
+        );
+        assert_eq!(inference.evidence.violation_count, 0, "case {case}");
+        assert!(
+            inference.evidence.no_common_point.is_none(),
+            "case {case}: {}",
+            inference.summary
+        );
+        let region = inference.evidence.region.as_ref().expect("a region");
+        assert!(
+            region.covers(target.0, target.1),
+            "case {case}: target {target:?} outside the region {:?} ({} km across, resolution {} km)",
+            region.centroid,
+            region.across_km,
+            region.resolution_km
+        );
+        one_site += usize::from(inference.verdict == Verdict::OneSite);
+    }
+    assert!(one_site > 50, "{one_site}");
+}
