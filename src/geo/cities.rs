@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use super::haversine_km;
+use super::sphere::{UnitVector, dot, unit_vector};
 
 /// The baked table: a header line, then `name, country, lat, lon, population`, tab-separated, sorted by
 /// population, largest first.
@@ -77,21 +78,36 @@ pub fn cities_within(lat: f64, lon: f64, radius_km: f64) -> Vec<&'static City> {
         .collect()
 }
 
+/// The unit vectors of [`cities`], in the same order, built once: nearest-city look-ups for thousands
+/// of probes then cost one dot product per city instead of a haversine.
+fn city_vectors() -> &'static [UnitVector] {
+    static VECTORS: OnceLock<Vec<UnitVector>> = OnceLock::new();
+    VECTORS.get_or_init(|| {
+        cities()
+            .iter()
+            .map(|city| unit_vector(city.lat, city.lon))
+            .collect()
+    })
+}
+
 /// The city nearest to a point, with its distance in km; `None` for non-finite input (or an empty
 /// table). Ties go to the larger city, because the table is scanned largest first and only a strictly
-/// nearer city replaces the current one.
+/// nearer city replaces the current one. The nearest city is the one whose unit vector has the
+/// largest dot product with the point's.
 pub fn nearest_city(lat: f64, lon: f64) -> Option<(&'static City, f64)> {
     if !lat.is_finite() || !lon.is_finite() {
         return None;
     }
-    let mut best: Option<(&'static City, f64)> = None;
-    for city in cities() {
-        let distance_km = haversine_km(lat, lon, city.lat, city.lon);
-        if best.is_none_or(|(_, best_km)| distance_km < best_km) {
-            best = Some((city, distance_km));
+    let point = unit_vector(lat, lon);
+    let mut best: Option<(usize, f64)> = None;
+    for (index, vector) in city_vectors().iter().enumerate() {
+        let closeness = dot(point, *vector);
+        if best.is_none_or(|(_, best_closeness)| closeness > best_closeness) {
+            best = Some((index, closeness));
         }
     }
-    best
+    let city = cities().get(best?.0)?;
+    Some((city, haversine_km(lat, lon, city.lat, city.lon)))
 }
 
 #[cfg(test)]

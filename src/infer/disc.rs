@@ -171,6 +171,7 @@ pub fn violations(discs: &[Disc], limit: usize) -> Violations {
     // Positions that have been in every violated pair so far (at most the two of the first pair).
     let mut in_every: Vec<usize> = Vec::new();
     let flush_at = limit.saturating_mul(2).max(64);
+    let mut floor = f64::NEG_INFINITY;
     for (i, a) in discs.iter().enumerate() {
         for (j, b) in discs.iter().enumerate().skip(i + 1) {
             if a.is_disjoint_from(b) {
@@ -182,9 +183,15 @@ pub fn violations(discs: &[Disc], limit: usize) -> Violations {
                 total += 1;
                 if limit > 0 {
                     let margin = distance_km(a.centre, b.centre) - a.radius_km - b.radius_km;
-                    kept.push((margin, i, j));
-                    if kept.len() >= flush_at {
-                        keep_best(&mut kept, discs, limit);
+                    // Once `limit` pairs are kept, a pair below the weakest of them cannot enter.
+                    if margin >= floor {
+                        kept.push((margin, i, j));
+                        if kept.len() >= flush_at {
+                            keep_best(&mut kept, discs, limit);
+                            if kept.len() >= limit {
+                                floor = kept.last().map_or(floor, |weakest| weakest.0);
+                            }
+                        }
                     }
                 }
             }
@@ -291,17 +298,26 @@ fn swap_one_for_two(discs: &[Disc], chosen: &mut Vec<usize>) -> bool {
             tight.push((slot, position));
         }
     }
-    let mut best: Option<(usize, usize, usize)> = None;
-    for (index_b, &(slot, b)) in tight.iter().enumerate() {
-        if best.is_some_and(|(_, _, best_b)| best_b <= b) {
-            break;
+    // Group by slot, keeping radius order, so that only discs competing for the same slot are paired.
+    let mut by_slot: Vec<Vec<usize>> = vec![Vec::new(); chosen.len()];
+    for &(slot, position) in &tight {
+        if let Some(group) = by_slot.get_mut(slot) {
+            group.push(position);
         }
-        let partner = tight.iter().take(index_b).find(|&&(other_slot, a)| {
-            other_slot == slot
-                && matches!((discs.get(a), discs.get(b)), (Some(a), Some(b)) if a.is_disjoint_from(b))
-        });
-        if let Some(&(_, a)) = partner {
-            best = Some((slot, a, b));
+    }
+    let mut best: Option<(usize, usize, usize)> = None;
+    for (slot, group) in by_slot.iter().enumerate() {
+        for (index_b, &b) in group.iter().enumerate() {
+            if best.is_some_and(|(_, _, best_b)| best_b <= b) {
+                break;
+            }
+            let partner = group.iter().take(index_b).find(|&&a| {
+                matches!((discs.get(a), discs.get(b)), (Some(a), Some(b)) if a.is_disjoint_from(b))
+            });
+            if let Some(&a) = partner {
+                best = Some((slot, a, b));
+                break;
+            }
         }
     }
     let Some((slot, a, b)) = best else {

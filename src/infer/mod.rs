@@ -365,7 +365,8 @@ pub fn infer(observations: &[Observation], assumptions: &Assumptions) -> Inferen
     let assumptions = assumptions.sanitised();
     let (discs, diagnostics) = disc::discs(observations, &assumptions);
     let found = disc::violations(&discs, EVIDENCE_PAIRS);
-    let unmeasured = unmeasured_continents(observations, &discs, &assumptions);
+    let continents = presence::continents_of(observations, &discs);
+    let unmeasured = unmeasured_continents(observations, &discs, &continents, &assumptions);
     let mut inference = Inference {
         verdict: Verdict::Inconclusive,
         sites: Vec::new(),
@@ -403,7 +404,8 @@ pub fn infer(observations: &[Observation], assumptions: &Assumptions) -> Inferen
     } else {
         one_site(&mut inference, &discs, &unmeasured)
     };
-    inference.presence = presence::presence(observations, &discs, &assumptions, site);
+    inference.presence =
+        presence::presence_with(observations, &discs, &continents, &assumptions, site);
     inference
 }
 
@@ -411,9 +413,10 @@ pub fn infer(observations: &[Observation], assumptions: &Assumptions) -> Inferen
 fn unmeasured_continents(
     observations: &[Observation],
     discs: &[Disc],
+    continents: &[Option<Continent>],
     assumptions: &Assumptions,
 ) -> Vec<&'static str> {
-    presence::presence(observations, discs, assumptions, None)
+    presence::presence_with(observations, discs, continents, assumptions, None)
         .into_iter()
         .filter(|row| row.finding == PresenceFinding::NotMeasured)
         .filter(|row| row.continent != Continent::Antarctica)

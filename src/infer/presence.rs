@@ -73,6 +73,22 @@ fn continent_of_observation(observation: &Observation) -> Option<Continent> {
         })
 }
 
+/// The continent of each disc's observation (see [`continent_of_observation`]), in disc order; worked
+/// out once per inference, since the gazetteer fallback is the costly part of the presence table.
+pub(crate) fn continents_of(
+    observations: &[Observation],
+    discs: &[Disc],
+) -> Vec<Option<Continent>> {
+    discs
+        .iter()
+        .map(|disc| {
+            observations
+                .get(disc.index)
+                .and_then(continent_of_observation)
+        })
+        .collect()
+}
+
 /// One row per continent (Antarctica only when a probe is there), in `Continent::ALL` order.
 pub fn presence(
     observations: &[Observation],
@@ -80,13 +96,31 @@ pub fn presence(
     assumptions: &Assumptions,
     site: Option<(f64, f64)>,
 ) -> Vec<ContinentPresence> {
+    presence_with(
+        observations,
+        discs,
+        &continents_of(observations, discs),
+        assumptions,
+        site,
+    )
+}
+
+/// [`presence`] with the continents already worked out (`continents[i]` is that of `discs[i]`).
+pub(crate) fn presence_with(
+    observations: &[Observation],
+    discs: &[Disc],
+    continents: &[Option<Continent>],
+    assumptions: &Assumptions,
+    site: Option<(f64, f64)>,
+) -> Vec<ContinentPresence> {
     let assumptions = assumptions.sanitised();
     let baseline_ms = assumptions.local_baseline_ms();
     let placed: Vec<(Continent, &Disc, &Observation)> = discs
         .iter()
-        .filter_map(|disc| {
+        .zip(continents)
+        .filter_map(|(disc, continent)| {
             let observation = observations.get(disc.index)?;
-            Some((continent_of_observation(observation)?, disc, observation))
+            Some(((*continent)?, disc, observation))
         })
         .collect();
     Continent::ALL
