@@ -222,6 +222,9 @@ pub fn feasible_region(discs: &[Disc]) -> Option<RegionSearch> {
     )))
 }
 
+/// Sampled region points in the plane and as vectors, with the distance within which they cover it.
+type Sample = (Vec<(f64, f64)>, Vec<UnitVector>, f64);
+
 /// Branch and bound over the cells of the near grid points: each cell is split in four, and a quarter
 /// survives only if its centre is within its own half-diagonal of every disc (otherwise no point of
 /// it can be in the region). Stops when a surviving centre is inside every disc, or the cells become
@@ -234,7 +237,7 @@ fn subdivide(
     half_y: f64,
     discs: &[Disc],
     reach: f64,
-) -> Option<(Vec<(f64, f64)>, Vec<UnitVector>, f64)> {
+) -> Option<Sample> {
     let mut cells: Vec<(f64, f64)> = centres.to_vec();
     let (mut half_x, mut half_y) = (half_x, half_y);
     for _ in 0..SUBDIVISIONS {

@@ -2,7 +2,7 @@
 //! `anycast` integration test (which asserts the invariants) and the `anycast_eval` example (which
 //! prints the figures). It reads only the committed fixtures.
 // Test support: a broken fixture should stop the run with its message.
-#![allow(clippy::expect_used, clippy::unwrap_used, dead_code)]
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, dead_code)]
 
 use std::collections::{BTreeMap, BTreeSet};
 
