@@ -5,27 +5,12 @@
 
 use std::time::Instant;
 
+#[path = "../tests/support/xorshift.rs"]
+mod xorshift;
+
 use vantage::geo::haversine_km;
 use vantage::infer::{Assumptions, Observation, SPEED_OF_LIGHT_KM_PER_MS, infer};
-
-/// Marsaglia's xorshift64, for reproducible inputs without a dependency.
-struct XorShift(u64);
-
-impl XorShift {
-    fn unit(&mut self) -> f64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn point(&mut self) -> (f64, f64) {
-        (
-            (2.0 * self.unit() - 1.0).asin().to_degrees(),
-            360.0 * self.unit() - 180.0,
-        )
-    }
-}
+use xorshift::XorShift;
 
 /// N vantages anywhere; each answered by the nearest of `sites`, with a realistic 1.5× path stretch
 /// and up to 20 ms of noise.

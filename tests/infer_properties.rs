@@ -6,54 +6,14 @@
 
 use std::collections::BTreeSet;
 
+#[path = "support/xorshift.rs"]
+mod xorshift;
+
 use vantage::geo::haversine_km;
 use vantage::infer::{
     Assumptions, Observation, SPEED_OF_LIGHT_KM_PER_MS, Verdict, infer, speed_of_light_violations,
 };
-
-/// Marsaglia's xorshift64 ("Xorshift RNGs", Journal of Statistical Software 8(14), 2003), shifts
-/// 13, 7, 17: plenty for test cases, and the same sequence on every machine.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn range(&mut self, low: f64, high: f64) -> f64 {
-        low + (high - low) * self.unit()
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    /// A point uniformly distributed on the sphere (latitude from the arcsine of a uniform variable).
-    fn point(&mut self) -> (f64, f64) {
-        let lat = (2.0 * self.unit() - 1.0).asin().to_degrees();
-        (lat, self.range(-180.0, 180.0))
-    }
-
-    /// A point within about `spread_deg` degrees of another, with latitude and longitude kept in range.
-    fn near(&mut self, (lat, lon): (f64, f64), spread_deg: f64) -> (f64, f64) {
-        let lat = (lat + self.range(-spread_deg, spread_deg)).clamp(-90.0, 90.0);
-        let mut lon = lon + self.range(-spread_deg, spread_deg);
-        if lon > 180.0 {
-            lon -= 360.0;
-        } else if lon < -180.0 {
-            lon += 360.0;
-        }
-        (lat, lon)
-    }
-}
+use xorshift::XorShift;
 
 fn random_observation(rng: &mut XorShift, id: usize) -> Observation {
     let (lat, lon) = rng.point();
