@@ -7,7 +7,9 @@
 use std::rc::Rc;
 
 use vantage::atlas::probes::parse_probes_page;
-use vantage::notebook::{AtlasSnapshot, SnapshotSource};
+use vantage::infer::{Inference, infer, observations_from_latency};
+use vantage::notebook::{AtlasSnapshot, InferenceChoices, SnapshotSource};
+use vantage::ui::inference_view::{InferenceView, InferenceViewProps};
 use vantage::ui::latency_view::{LatencyView, LatencyViewProps};
 use vantage::ui::markdown_view::{MarkdownView, MarkdownViewProps};
 use wasm_bindgen::JsCast;
@@ -108,8 +110,15 @@ async fn a_ping_snapshot_renders_map_and_tables() {
         probes: parse_probes_page(PING_PROBES).probes,
         fetch_notes: Vec::new(),
     });
-    yew::Renderer::<LatencyView>::with_root_and_props(root.clone(), LatencyViewProps { snapshot })
-        .render();
+    yew::Renderer::<LatencyView>::with_root_and_props(
+        root.clone(),
+        LatencyViewProps {
+            snapshot,
+            choices: Default::default(),
+            on_choices: None,
+        },
+    )
+    .render();
     settle().await;
     let headline = root
         .query_selector(".headline")
@@ -169,4 +178,84 @@ async fn a_ping_snapshot_renders_map_and_tables() {
         "only {} colours: the map was not drawn",
         colours.len()
     );
+}
+
+fn ping_inference(choices: InferenceChoices) -> Rc<Inference> {
+    let analysis = vantage::latency::analyse(PING, &parse_probes_page(PING_PROBES).probes);
+    let (observations, _) = observations_from_latency(&analysis.probes);
+    Rc::new(infer(&observations, &choices.assumptions()))
+}
+
+#[wasm_bindgen_test]
+async fn the_inference_states_its_verdict_and_sends_a_changed_fiber_factor() {
+    let root = mount_point();
+    let inference = ping_inference(InferenceChoices::default());
+    let chosen = Rc::new(std::cell::RefCell::new(Vec::<InferenceChoices>::new()));
+    let on_choices = {
+        let chosen = chosen.clone();
+        yew::Callback::from(move |choices| chosen.borrow_mut().push(choices))
+    };
+    yew::Renderer::<InferenceView>::with_root_and_props(
+        root.clone(),
+        InferenceViewProps {
+            inference: inference.clone(),
+            choices: InferenceChoices::default(),
+            on_choices: Some(on_choices),
+        },
+    )
+    .render();
+    settle().await;
+    let section = root
+        .query_selector("section.inference")
+        .expect("query")
+        .expect("the inference section");
+    assert_eq!(
+        section.get_attribute("data-verdict").as_deref(),
+        Some(inference.verdict.code())
+    );
+    let text = section.text_content().unwrap_or_default();
+    assert!(text.contains(&inference.summary), "{text}");
+    assert!(text.contains("Europe"), "the presence table names the continent: {text}");
+
+    // Moving the slider sends the new factor, clamped like any untrusted value.
+    let slider: web_sys::HtmlInputElement = root
+        .query_selector("input[name=\"fiber-factor\"]")
+        .expect("query")
+        .expect("the fiber-factor slider")
+        .dyn_into()
+        .expect("an input");
+    assert!(!slider.disabled());
+    slider.set_value("0.8");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let input = web_sys::Event::new_with_event_init_dict("input", &init).expect("an event");
+    slider.dispatch_event(&input).expect("dispatched");
+    settle().await;
+    assert_eq!(
+        chosen.borrow().as_slice(),
+        &[InferenceChoices { fiber_factor: 0.8 }]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_read_only_inference_cannot_be_tuned() {
+    let root = mount_point();
+    yew::Renderer::<InferenceView>::with_root_and_props(
+        root.clone(),
+        InferenceViewProps {
+            inference: ping_inference(InferenceChoices { fiber_factor: 1.0 }),
+            choices: InferenceChoices { fiber_factor: 1.0 },
+            on_choices: None,
+        },
+    )
+    .render();
+    settle().await;
+    let slider: web_sys::HtmlInputElement = root
+        .query_selector("input[name=\"fiber-factor\"]")
+        .expect("query")
+        .expect("the slider")
+        .dyn_into()
+        .expect("an input");
+    assert!(slider.disabled());
+    assert_eq!(slider.value().parse::<f64>().ok(), Some(1.0));
 }

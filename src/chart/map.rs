@@ -1,13 +1,17 @@
 //! The latency world map: Natural Earth land in the Equal Earth projection, one marker per probe
-//! coloured by its minimum RTT, and a legend. Generic over the plotters backend; returns a `MapLayout`
-//! that converts between pixels and coordinates for hover hit-testing.
+//! coloured by its minimum RTT, an optional overlay of what an inference concluded (the area where a
+//! site can be, the sites found), and a legend. Generic over the plotters backend; returns a
+//! `MapLayout` that converts between pixels and coordinates for hover hit-testing.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::scale::{NO_REPLY_RGB, RTT_BANDS, rtt_rgb};
+use crate::geo::EARTH_MEAN_RADIUS_KM;
 use crate::geo::land::land_rings_planar;
 use crate::geo::projection::{equal_earth, equal_earth_inverse};
+use crate::geo::sphere::{TangentFrame, lat_lon};
+use crate::infer::{Inference, Verdict};
 
 /// Height of the legend strip under the map, in pixels.
 const LEGEND_HEIGHT_PX: u32 = 30;
@@ -20,6 +24,12 @@ const OCEAN_RGB: RGBColor = RGBColor(0xee, 0xf3, 0xf8);
 const LAND_RGB: RGBColor = RGBColor(0xd9, 0xd6, 0xcc);
 const COAST_RGB: RGBColor = RGBColor(0xb5, 0xb0, 0xa3);
 const OUTLINE_RGB: RGBColor = RGBColor(0x22, 0x22, 0x22);
+/// Overlay colours: a warm red that none of the viridis RTT bands uses, so a site or its area is never
+/// mistaken for a probe.
+const SITE_RGB: RGBColor = RGBColor(0xd6, 0x27, 0x28);
+const AREA_FILL_ALPHA: f64 = 0.18;
+/// Half the size of a site's diamond, in pixels.
+const SITE_RADIUS_PX: i32 = 7;
 
 /// One thing to draw on the map.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -28,6 +38,81 @@ pub struct MapMarker {
     pub latitude: f64,
     /// Minimum RTT, or None when the probe got no reply.
     pub rtt_ms: Option<f64>,
+}
+
+/// What an inference adds to the map. Areas are closed rings of (longitude, latitude) points, as the
+/// inference computed them (the feasible region of a single site, or the disc that proves a site);
+/// sites are points (longitude, latitude).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MapOverlay {
+    pub areas: Vec<Vec<(f64, f64)>>,
+    pub sites: Vec<(f64, f64)>,
+}
+
+impl MapOverlay {
+    pub fn is_empty(&self) -> bool {
+        self.areas.is_empty() && self.sites.is_empty()
+    }
+
+    /// What an inference shows on the map: for one site, the feasible region and the site; for
+    /// anycast, each site with the disc that proves it (the site is somewhere in that disc); for an
+    /// inconclusive verdict, the (too large) region when there is one, so the reader sees why.
+    pub fn of_inference(inference: &Inference) -> MapOverlay {
+        let mut overlay = MapOverlay::default();
+        if let Some(region) = &inference.evidence.region {
+            overlay
+                .areas
+                .push(region.outline.iter().map(|p| (p.lon, p.lat)).collect());
+        }
+        if let Verdict::Anycast { .. } = inference.verdict {
+            for disc in &inference.evidence.constraining {
+                overlay
+                    .areas
+                    .push(disc_ring(disc.lat, disc.lon, disc.radius_km, DISC_SEGMENTS));
+            }
+        }
+        overlay
+            .sites
+            .extend(inference.sites.iter().map(|site| (site.lon, site.lat)));
+        overlay
+    }
+}
+
+/// Enough segments that a disc looks round at the map's size.
+const DISC_SEGMENTS: usize = 72;
+
+/// The outline of the disc of places within `radius_km` of a point, as (longitude, latitude): points at
+/// that great-circle distance in evenly spaced directions (the azimuthal equidistant frame of
+/// `geo::sphere` gives exactly that). A radius past half the circumference is capped there.
+pub fn disc_ring(lat: f64, lon: f64, radius_km: f64, segments: usize) -> Vec<(f64, f64)> {
+    if ![lat, lon, radius_km].iter().all(|value| value.is_finite()) {
+        return Vec::new();
+    }
+    let radius_km = radius_km.clamp(0.0, std::f64::consts::PI * EARTH_MEAN_RADIUS_KM);
+    let frame = TangentFrame::new(lat, lon);
+    (0..segments.max(3))
+        .map(|step| {
+            let angle = std::f64::consts::TAU * step as f64 / segments.max(3) as f64;
+            let (lat, lon) =
+                lat_lon(frame.unproject(radius_km * angle.cos(), radius_km * angle.sin()));
+            (lon, lat)
+        })
+        .collect()
+}
+
+/// Makes a ring's longitudes continuous (no jump of more than 180° between neighbours), so an area
+/// across the antimeridian is one polygon rather than a band across the whole map. The result may
+/// reach past ±180°; the caller draws it a second time shifted by 360° to show the other side.
+pub fn unwrap_longitudes(ring: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(ring.len());
+    for &(lon, lat) in ring {
+        let lon = match out.last() {
+            Some(&(previous, _)) => previous + (lon - previous + 540.0).rem_euclid(360.0) - 180.0,
+            None => lon,
+        };
+        out.push((lon, lat));
+    }
+    out
 }
 
 /// The pixel↔coordinate mapping of a drawn map.
@@ -115,6 +200,7 @@ fn pixel(point: (f64, f64)) -> (i32, i32) {
 pub fn draw_latency_map<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     markers: &[MapMarker],
+    overlay: &MapOverlay,
 ) -> Result<MapLayout, DrawingAreaErrorKind<DB::ErrorType>> {
     let (width_px, height_px) = area.dim_in_pixel();
     let layout = MapLayout::fit(width_px, height_px);
@@ -162,6 +248,8 @@ pub fn draw_latency_map<DB: DrawingBackend>(
         }
     }
 
+    draw_overlay_areas(area, &layout, overlay)?;
+
     // Unanswered probes first, then answered ones from slowest to fastest, so the fast ones (the
     // evidence of a nearby site) are never hidden under slow neighbours.
     let mut order: Vec<&MapMarker> = markers.iter().collect();
@@ -202,13 +290,76 @@ pub fn draw_latency_map<DB: DrawingBackend>(
         }
     }
 
-    draw_legend(area, &layout)?;
+    // Sites go over the probes: they are the conclusion the reader looks for.
+    for &(longitude, latitude) in &overlay.sites {
+        if longitude.is_finite() && latitude.is_finite() {
+            draw_site(area, pixel(layout.to_pixel(longitude, latitude)))?;
+        }
+    }
+
+    draw_legend(area, &layout, overlay)?;
     Ok(layout)
+}
+
+fn draw_overlay_areas<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    layout: &MapLayout,
+    overlay: &MapOverlay,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let fill = SITE_RGB.mix(AREA_FILL_ALPHA).filled();
+    let edge = SITE_RGB.stroke_width(2);
+    for ring in &overlay.areas {
+        if ring.len() < 3
+            || ring
+                .iter()
+                .any(|(lon, lat)| !lon.is_finite() || !lat.is_finite())
+        {
+            continue;
+        }
+        let ring = unwrap_longitudes(ring);
+        let (min_lon, max_lon) = ring
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(lo, hi), (lon, _)| {
+                (lo.min(*lon), hi.max(*lon))
+            });
+        // An unwrapped ring that pokes past one edge of the map is drawn again from the other edge.
+        let mut shifts = vec![0.0];
+        if max_lon > 180.0 {
+            shifts.push(-360.0);
+        }
+        if min_lon < -180.0 {
+            shifts.push(360.0);
+        }
+        for shift in shifts {
+            let mut points: Vec<(i32, i32)> = ring
+                .iter()
+                .map(|&(lon, lat)| pixel(layout.to_pixel(lon + shift, lat.clamp(-90.0, 90.0))))
+                .collect();
+            area.draw(&Polygon::new(points.clone(), fill))?;
+            if let Some(first) = points.first().copied() {
+                points.push(first);
+            }
+            area.draw(&PathElement::new(points, edge))?;
+        }
+    }
+    Ok(())
+}
+
+/// A site: a red diamond with a white rim, readable over land, sea and probe markers alike.
+fn draw_site<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let diamond = |r: i32| vec![(x, y - r), (x + r, y), (x, y + r), (x - r, y)];
+    area.draw(&Polygon::new(diamond(SITE_RADIUS_PX + 2), WHITE.filled()))?;
+    area.draw(&Polygon::new(diamond(SITE_RADIUS_PX), SITE_RGB.filled()))?;
+    Ok(())
 }
 
 fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     layout: &MapLayout,
+    overlay: &MapOverlay,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let top = i32::try_from(layout.height_px.saturating_sub(LEGEND_HEIGHT_PX)).unwrap_or(0) + 8;
     let text = ("sans-serif", 12).into_font().color(&BLACK);
@@ -238,18 +389,44 @@ fn draw_legend<DB: DrawingBackend>(
         vec![(cx - r, cy + r), (cx + r, cy - r)],
         style,
     ))?;
-    area.draw(&Text::new("no reply", (x + 2 * r + 6, top), text))?;
+    area.draw(&Text::new("no reply", (x + 2 * r + 6, top), text.clone()))?;
+    x += 2 * r + 6 + 70;
+    if !overlay.sites.is_empty() {
+        draw_site(area, (x + SITE_RADIUS_PX, top + 6))?;
+        area.draw(&Text::new(
+            "site",
+            (x + 2 * SITE_RADIUS_PX + 6, top),
+            text.clone(),
+        ))?;
+        x += 2 * SITE_RADIUS_PX + 6 + 36;
+    }
+    if !overlay.areas.is_empty() {
+        area.draw(&Rectangle::new(
+            [(x, top), (x + 12, top + 12)],
+            SITE_RGB.mix(AREA_FILL_ALPHA).filled(),
+        ))?;
+        area.draw(&Rectangle::new(
+            [(x, top), (x + 12, top + 12)],
+            SITE_RGB.stroke_width(1),
+        ))?;
+        area.draw(&Text::new("where the site can be", (x + 16, top), text))?;
+    }
     Ok(())
 }
 
 /// The map as a standalone SVG document (for export and for native tests).
-pub fn latency_map_svg(markers: &[MapMarker], width_px: u32, height_px: u32) -> String {
+pub fn latency_map_svg(
+    markers: &[MapMarker],
+    overlay: &MapOverlay,
+    width_px: u32,
+    height_px: u32,
+) -> String {
     let mut svg = String::new();
     {
         let area = SVGBackend::with_string(&mut svg, (width_px, height_px)).into_drawing_area();
         // Drawing into a string cannot fail for I/O reasons; an error would only come from a plotters
         // bug, and then an incomplete SVG is a better outcome than a crash.
-        let _ = draw_latency_map(&area, markers);
+        let _ = draw_latency_map(&area, markers, overlay);
         let _ = area.present();
     }
     svg
@@ -317,7 +494,7 @@ mod tests {
                 rtt_ms: None,
             },
         ];
-        let svg = latency_map_svg(&markers, 960, 520);
+        let svg = latency_map_svg(&markers, &MapOverlay::default(), 960, 520);
         assert!(svg.starts_with("<svg"));
         assert!(
             svg.matches("<polygon").count() > 100,
@@ -333,5 +510,77 @@ mod tests {
             "the < 10 ms colour is used"
         );
         assert!(svg.contains("no reply") && svg.contains("min RTT"));
+        assert!(
+            !svg.contains("where the site can be"),
+            "no overlay legend without an overlay"
+        );
+    }
+
+    #[test]
+    fn an_overlay_draws_its_area_and_sites_with_a_legend() {
+        let markers = [MapMarker {
+            longitude: AMSTERDAM.0,
+            latitude: AMSTERDAM.1,
+            rtt_ms: Some(3.0),
+        }];
+        let plain = latency_map_svg(&markers, &MapOverlay::default(), 960, 520);
+        let square = vec![(3.0, 51.0), (7.0, 51.0), (7.0, 54.0), (3.0, 54.0)];
+        let overlay = MapOverlay {
+            areas: vec![square],
+            sites: vec![AMSTERDAM, (139.69, 35.68)],
+        };
+        let svg = latency_map_svg(&markers, &overlay, 960, 520);
+        assert!(svg.contains("where the site can be") && svg.contains(">site<"));
+        // The area adds one polygon; each site (and the legend's) a rim and a body.
+        assert_eq!(
+            svg.matches("<polygon").count(),
+            plain.matches("<polygon").count() + 1 + 2 * 3
+        );
+        assert!(svg.contains("fill-opacity=\"0.18\"") || svg.contains("opacity=\"0.18\""));
+    }
+
+    #[test]
+    fn a_disc_ring_lies_at_its_radius() {
+        let ring = disc_ring(AMSTERDAM.1, AMSTERDAM.0, 500.0, 36);
+        assert_eq!(ring.len(), 36);
+        for (lon, lat) in ring {
+            let distance = crate::geo::haversine_km(AMSTERDAM.1, AMSTERDAM.0, lat, lon);
+            assert!((distance - 500.0).abs() < 0.5, "{distance}");
+        }
+        assert!(disc_ring(0.0, 0.0, f64::NAN, 8).is_empty());
+    }
+
+    #[test]
+    fn an_area_across_the_antimeridian_is_drawn_on_both_edges() {
+        let fiji = vec![
+            (175.0, -15.0),
+            (-175.0, -15.0),
+            (-175.0, -20.0),
+            (175.0, -20.0),
+        ];
+        let unwrapped = unwrap_longitudes(&fiji);
+        assert_eq!(unwrapped[1].0, 185.0);
+        assert_eq!(unwrapped[2].0, 185.0);
+        let overlay = MapOverlay {
+            areas: vec![fiji],
+            sites: Vec::new(),
+        };
+        let plain = latency_map_svg(&[], &MapOverlay::default(), 960, 520);
+        let svg = latency_map_svg(&[], &overlay, 960, 520);
+        assert_eq!(
+            svg.matches("<polygon").count(),
+            plain.matches("<polygon").count() + 2
+        );
+        // Garbage coordinates are skipped rather than drawn or panicking.
+        let broken = MapOverlay {
+            areas: vec![vec![(f64::NAN, 0.0), (1.0, 1.0), (2.0, 0.0)]],
+            sites: vec![(f64::INFINITY, 0.0)],
+        };
+        assert_eq!(
+            latency_map_svg(&[], &broken, 960, 520)
+                .matches("<polygon")
+                .count(),
+            plain.matches("<polygon").count()
+        );
     }
 }

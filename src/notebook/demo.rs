@@ -6,7 +6,8 @@
 use std::rc::Rc;
 
 use super::{
-    AtlasCell, AtlasRequest, AtlasSnapshot, Cell, CellBody, CellId, Notebook, SnapshotSource,
+    AtlasCell, AtlasRequest, AtlasSnapshot, Cell, CellBody, CellId, InferenceChoices, Notebook,
+    SnapshotSource,
 };
 use crate::atlas::probes::parse_probes_page;
 
@@ -114,6 +115,7 @@ fn atlas(id: u64, msm_id: u64, snapshot: Rc<AtlasSnapshot>) -> Cell {
                 stop: String::new(),
             },
             snapshot: Some(snapshot),
+            inference: InferenceChoices::default(),
         }),
     }
 }

@@ -53,6 +53,32 @@ pub struct AtlasCell {
     /// the notebook on every keystroke.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<Rc<AtlasSnapshot>>,
+    /// The author's choices for what the latencies prove. Stored with the cell (they are inputs, like
+    /// the request) so a reader of a shared report sees the verdict the author saw.
+    #[serde(default)]
+    pub inference: InferenceChoices,
+}
+
+/// Tunable assumptions of the latency inference. Only the fiber factor is tunable: it is the one
+/// assumption experts disagree on (2/3 c is the textbook figure; CBG-style work uses 4/9 c to absorb
+/// indirect paths).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct InferenceChoices {
+    /// Speed of signals in fiber as a fraction of the speed of light in vacuum.
+    #[serde(default = "default_fiber_factor")]
+    pub fiber_factor: f64,
+}
+
+fn default_fiber_factor() -> f64 {
+    crate::infer::Assumptions::default().fiber_factor
+}
+
+impl Default for InferenceChoices {
+    fn default() -> InferenceChoices {
+        InferenceChoices {
+            fiber_factor: default_fiber_factor(),
+        }
+    }
 }
 
 /// The author's input exactly as typed, so an invalid entry is kept for correction rather than lost.
@@ -97,6 +123,25 @@ pub struct AtlasSnapshot {
     /// Problems met while fetching probe metadata (e.g. one page failed); shown with the cell.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fetch_notes: Vec<String>,
+}
+
+impl InferenceChoices {
+    /// Keeps an untrusted value (a file, a link, a slider) within what the inference accepts, so a
+    /// shared report cannot claim a verdict under physically absurd assumptions.
+    pub fn sanitized(self) -> InferenceChoices {
+        InferenceChoices {
+            fiber_factor: self.assumptions().fiber_factor,
+        }
+    }
+
+    /// The inference's assumptions with the author's choices applied (and clamped).
+    pub fn assumptions(self) -> crate::infer::Assumptions {
+        crate::infer::Assumptions {
+            fiber_factor: self.fiber_factor,
+            ..crate::infer::Assumptions::default()
+        }
+        .sanitised()
+    }
 }
 
 /// Up or down in the list of cells.
@@ -179,6 +224,10 @@ pub enum Action {
         id: CellId,
         request: AtlasRequest,
     },
+    SetInference {
+        id: CellId,
+        choices: InferenceChoices,
+    },
     MoveCell {
         id: CellId,
         direction: Direction,
@@ -240,7 +289,8 @@ impl Notebook {
     }
 
     /// Repairs what an untrusted notebook (a file or a share link) may get wrong without being invalid
-    /// JSON: duplicate cell ids would make cells impossible to address, so they are renumbered.
+    /// JSON: duplicate cell ids would make cells impossible to address, so they are renumbered, and
+    /// inference assumptions outside the physical range are brought back into it.
     pub fn normalized(mut self) -> Notebook {
         let mut seen = std::collections::HashSet::new();
         let mut next = self.cells.iter().map(|cell| cell.id.0).max().unwrap_or(0);
@@ -249,6 +299,9 @@ impl Notebook {
                 next = next.saturating_add(1);
                 cell.id = CellId(next);
                 seen.insert(cell.id);
+            }
+            if let CellBody::Atlas(atlas) = &mut cell.body {
+                atlas.inference = atlas.inference.sanitized();
             }
         }
         self
@@ -336,6 +389,11 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
         Action::EditAtlasRequest { id, request } => {
             if let Some(atlas) = state.atlas_cell_mut(id) {
                 atlas.request = request;
+            }
+        }
+        Action::SetInference { id, choices } => {
+            if let Some(atlas) = state.atlas_cell_mut(id) {
+                atlas.inference = choices.sanitized();
             }
         }
         Action::MoveCell { id, direction } => {
@@ -480,6 +538,51 @@ mod tests {
             },
         );
         assert_eq!(ids(&state), vec![1, 3, 4]);
+    }
+
+    #[test]
+    fn inference_choices_are_stored_and_kept_physical() {
+        let state = state_with(&[NewCellKind::Atlas]);
+        let factor_of = |state: &AppState| match &state.notebook.cells[0].body {
+            CellBody::Atlas(atlas) => atlas.inference.fiber_factor,
+            CellBody::Markdown { .. } => f64::NAN,
+        };
+        assert_eq!(
+            factor_of(&state),
+            crate::infer::Assumptions::default().fiber_factor
+        );
+        let set = |state: AppState, fiber_factor: f64| {
+            apply(
+                state,
+                Action::SetInference {
+                    id: CellId(1),
+                    choices: InferenceChoices { fiber_factor },
+                },
+            )
+        };
+        let state = set(state, 0.8);
+        assert_eq!(factor_of(&state), 0.8);
+        let clamped = set(state.clone(), 50.0);
+        assert_eq!(factor_of(&clamped), 1.0, "nothing travels faster than light");
+        let clamped = set(state, f64::NAN);
+        assert_eq!(
+            factor_of(&clamped),
+            crate::infer::Assumptions::default().fiber_factor
+        );
+        // An untrusted notebook (file or link) with an absurd factor is brought back into range.
+        let text = r#"{"title":"t","cells":[{"id":1,"body":{"kind":"atlas","request":{},"inference":{"fiber_factor":-3}}}]}"#;
+        let notebook: Notebook = serde_json::from_str::<Notebook>(text).unwrap().normalized();
+        let CellBody::Atlas(atlas) = &notebook.cells[0].body else {
+            panic!("an Atlas cell");
+        };
+        assert!(atlas.inference.fiber_factor > 0.0);
+        // A notebook saved before the choice existed reads with the default.
+        let old = r#"{"title":"t","cells":[{"id":1,"body":{"kind":"atlas","request":{}}}]}"#;
+        let notebook: Notebook = serde_json::from_str(old).unwrap();
+        let CellBody::Atlas(atlas) = &notebook.cells[0].body else {
+            panic!("an Atlas cell");
+        };
+        assert_eq!(atlas.inference, InferenceChoices::default());
     }
 
     #[test]

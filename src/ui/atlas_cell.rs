@@ -211,6 +211,10 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
         })
     };
 
+    let on_choices = {
+        let store = store.clone();
+        Callback::from(move |choices| store.dispatch(Action::SetInference { id, choices }))
+    };
     let has_data = props.cell.snapshot.is_some();
     html! {
         <div class="atlas-cell">
@@ -253,7 +257,7 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
                 FetchState::Idle => html! {},
             } }
             if let Some(snapshot) = props.cell.snapshot.clone() {
-                <LatencyView snapshot={snapshot} />
+                <LatencyView snapshot={snapshot} choices={props.cell.inference} on_choices={on_choices} />
             }
         </div>
     }

@@ -8,18 +8,26 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::browser;
+use super::inference_view::InferenceView;
 use super::map_canvas::{MapCanvas, MapPoint};
 use crate::atlas::DiagnosticKind;
-use crate::chart::map::{MapMarker, latency_map_svg};
+use crate::chart::map::{MapMarker, MapOverlay, latency_map_svg};
 use crate::chart::scale::{css_rgb, rtt_rgb};
 use crate::format;
 use crate::geo::country_name;
+use crate::infer::{infer, observations_from_latency};
 use crate::latency::{LatencyAnalysis, ProbeLatency, analyse};
-use crate::notebook::{AtlasSnapshot, SnapshotSource};
+use crate::notebook::{AtlasSnapshot, InferenceChoices, SnapshotSource};
 
 #[derive(Properties, Clone)]
 pub struct LatencyViewProps {
     pub snapshot: Rc<AtlasSnapshot>,
+    /// The author's inference choices stored with the cell.
+    #[prop_or_default]
+    pub choices: InferenceChoices,
+    /// Where changed choices go; None makes the inference read-only.
+    #[prop_or_default]
+    pub on_choices: Option<Callback<InferenceChoices>>,
 }
 
 /// Snapshots are immutable once made, so identity is enough to know nothing changed, and comparing
@@ -27,6 +35,18 @@ pub struct LatencyViewProps {
 impl PartialEq for LatencyViewProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.snapshot, &other.snapshot)
+            && self.choices == other.choices
+            && self.on_choices == other.on_choices
+    }
+}
+
+/// What the inference depends on: the snapshot (by identity) and the choices.
+#[derive(Clone)]
+struct InferenceKey(Rc<AtlasSnapshot>, InferenceChoices);
+
+impl PartialEq for InferenceKey {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0) && self.1 == other.1
     }
 }
 
@@ -108,14 +128,26 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
                 .collect::<Vec<_>>()
         }
     });
+    let inference = use_memo(InferenceKey(props.snapshot.clone(), props.choices), {
+        let analysis = analysis.clone();
+        move |key| {
+            let (observations, _) = observations_from_latency(&analysis.probes);
+            infer(&observations, &key.1.assumptions())
+        }
+    });
+    let overlay = use_memo(InferenceKey(props.snapshot.clone(), props.choices), {
+        let inference = inference.clone();
+        move |_| MapOverlay::of_inference(&inference)
+    });
     let on_svg = {
         let points = points.clone();
+        let overlay = overlay.clone();
         Callback::from(move |_: MouseEvent| {
             let markers: Vec<MapMarker> = points.iter().map(|point| point.marker).collect();
             let _ = browser::download(
                 "latency-map.svg",
                 "image/svg+xml",
-                &latency_map_svg(&markers, 960, 520),
+                &latency_map_svg(&markers, &overlay, 960, 520),
             );
         })
     };
@@ -126,8 +158,8 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
             <h3 class="headline">{ headline(&analysis) }</h3>
             <p class="provenance">{ describe_source(snapshot) }</p>
             { for snapshot.fetch_notes.iter().map(|note| html! { <p class="warning">{ note.clone() }</p> }) }
-            <MapCanvas points={points.clone()}
-                summary={format!("Map of {} probes; {} got replies from the target.", points.len(), responding)} />
+            <MapCanvas points={points.clone()} overlay={overlay.clone()}
+                summary={format!("Map of {} probes; {} got replies from the target. {}", points.len(), responding, inference.summary)} />
             <div class="map-actions">
                 <button onclick={on_svg}>{ "Download map (SVG)" }</button>
                 if !analysis.unplaced_probes.is_empty() {
@@ -135,6 +167,7 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
                 }
             </div>
             <ContinentTable analysis={analysis.clone()} />
+            <InferenceView inference={inference.clone()} choices={props.choices} on_choices={props.on_choices.clone()} />
             <details class="probe-table-box" open={analysis.probes.len() <= 20}>
                 <summary>{ format!("All {} probes", analysis.probes.len()) }</summary>
                 <ProbeTable analysis={analysis.clone()} />

@@ -8,7 +8,7 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::chart::map::{MapLayout, MapMarker, draw_latency_map};
+use crate::chart::map::{MapLayout, MapMarker, MapOverlay, draw_latency_map};
 
 /// The drawing size in canvas pixels; CSS scales the canvas to the column width.
 const WIDTH_PX: u32 = 960;
@@ -24,18 +24,29 @@ pub struct MapPoint {
 #[derive(Properties)]
 pub struct MapCanvasProps {
     pub points: Rc<Vec<MapPoint>>,
+    /// What an inference concluded, drawn over the probes (empty when there is nothing to show).
+    pub overlay: Rc<MapOverlay>,
     /// A one-line text alternative for screen readers.
     pub summary: AttrValue,
 }
 
 impl PartialEq for MapCanvasProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.points, &other.points) && self.summary == other.summary
+        Rc::ptr_eq(&self.points, &other.points)
+            && Rc::ptr_eq(&self.overlay, &other.overlay)
+            && self.summary == other.summary
     }
 }
 
-#[derive(Clone, PartialEq)]
-struct PointsKey(Rc<Vec<MapPoint>>);
+/// What the drawing depends on, compared by identity: both are memoised upstream.
+#[derive(Clone)]
+struct DrawKey(Rc<Vec<MapPoint>>, Rc<MapOverlay>);
+
+impl PartialEq for DrawKey {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0) && Rc::ptr_eq(&self.1, &other.1)
+    }
+}
 
 #[component]
 pub fn MapCanvas(props: &MapCanvasProps) -> Html {
@@ -48,20 +59,24 @@ pub fn MapCanvas(props: &MapCanvasProps) -> Html {
         let canvas_ref = canvas_ref.clone();
         let layout = layout.clone();
         let failed = failed.clone();
-        use_effect_with(PointsKey(props.points.clone()), move |key| {
-            let drawn = canvas_ref
-                .cast::<web_sys::HtmlCanvasElement>()
-                .and_then(CanvasBackend::with_canvas_object)
-                .and_then(|backend| {
-                    let markers: Vec<MapMarker> = key.0.iter().map(|point| point.marker).collect();
-                    let area = backend.into_drawing_area();
-                    let result = draw_latency_map(&area, &markers).ok();
-                    let _ = area.present();
-                    result
-                });
-            failed.set(drawn.is_none());
-            *layout.borrow_mut() = drawn;
-        });
+        use_effect_with(
+            DrawKey(props.points.clone(), props.overlay.clone()),
+            move |key| {
+                let drawn = canvas_ref
+                    .cast::<web_sys::HtmlCanvasElement>()
+                    .and_then(CanvasBackend::with_canvas_object)
+                    .and_then(|backend| {
+                        let markers: Vec<MapMarker> =
+                            key.0.iter().map(|point| point.marker).collect();
+                        let area = backend.into_drawing_area();
+                        let result = draw_latency_map(&area, &markers, &key.1).ok();
+                        let _ = area.present();
+                        result
+                    });
+                failed.set(drawn.is_none());
+                *layout.borrow_mut() = drawn;
+            },
+        );
     }
 
     let locate = {

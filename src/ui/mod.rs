@@ -6,6 +6,7 @@ pub mod app;
 pub mod atlas_cell;
 pub mod browser;
 pub mod cells;
+pub mod inference_view;
 pub mod latency_view;
 pub mod map_canvas;
 pub mod markdown_view;
