@@ -1,12 +1,14 @@
 //! The `vantage` command line: `vantage analyze FILE [--probes PROBES.json]` reads Atlas results (a
 //! JSON array or one result per line) and prints one JSON object with per-result figures and
-//! diagnostics, plus continent summaries when probe metadata is given. It shares the core with the
-//! browser app, so anything the notebook shows can be scripted and tested on files.
+//! diagnostics (for DNS: RCODE, answers, response time, per resolver), plus continent summaries when
+//! probe metadata is given. It shares the core with the browser app, so anything the notebook shows
+//! can be scripted and tested on files.
 
 use std::io::Write;
 
 use serde_json::{Value, json};
 
+use crate::atlas::dns::DnsResponse;
 use crate::atlas::probes::parse_probes_page;
 use crate::atlas::{AtlasResult, parse_results};
 use crate::latency::{by_continent, per_probe};
@@ -14,8 +16,8 @@ use crate::latency::{by_continent, per_probe};
 const USAGE: &str = "\
 usage: vantage analyze RESULTS [--probes PROBES.json]
 
-  RESULTS   RIPE Atlas results: the JSON array from /api/v2/measurements/ID/results/
-            (or /latest/), or one JSON result per line
+  RESULTS   RIPE Atlas results (ping, traceroute or DNS): the JSON array from
+            /api/v2/measurements/ID/results/ (or /latest/), or one JSON result per line
   --probes  probe metadata (/api/v2/probes/ page or a JSON array of probes):
             adds per-continent summaries of the per-probe minimum RTT
 
@@ -65,6 +67,32 @@ fn result_json(result: &AtlasResult) -> Value {
                 "rtt_median": hop.rtt_median_ms(),
             })).collect::<Vec<_>>(),
         }),
+        AtlasResult::Dns(dns) => {
+            // The top-level figures are those of the primary response (the first decoded reply);
+            // `responses` has every resolver of a resultset.
+            let primary = dns.primary();
+            json!({
+                "type": "dns",
+                "prb_id": dns.prb_id,
+                "msm_id": dns.msm_id,
+                "timestamp": dns.timestamp,
+                "dst_addr": primary.and_then(|r| r.dst_addr.clone()),
+                "rcode": primary.and_then(DnsResponse::rcode),
+                "answers": primary.map(DnsResponse::answers).unwrap_or_default(),
+                "rt_ms": primary.and_then(|r| r.rt_ms),
+                "responses": dns.responses.iter().map(|response| json!({
+                    "dst_addr": response.dst_addr,
+                    "af": response.af,
+                    "proto": response.proto,
+                    "question": response.question(),
+                    "rcode": response.rcode(),
+                    "answers": response.answers(),
+                    "rt_ms": response.rt_ms,
+                    "nsid": response.message().and_then(|m| m.edns.as_ref()).and_then(|e| e.nsid.clone()),
+                    "error": response.error(),
+                })).collect::<Vec<_>>(),
+            })
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use serde::{Serialize, Serializer};
 pub struct RecordType(pub u16);
 
 /// Mnemonics of the types this app names, from the IANA registry.
-const TYPE_NAMES: [(u16, &str); 24] = [
+const TYPE_NAMES: [(u16, &str); 28] = [
     (1, "A"),
     (2, "NS"),
     (5, "CNAME"),
@@ -30,6 +30,7 @@ const TYPE_NAMES: [(u16, &str); 24] = [
     (15, "MX"),
     (16, "TXT"),
     (28, "AAAA"),
+    (29, "LOC"),
     (33, "SRV"),
     (35, "NAPTR"),
     (39, "DNAME"),
@@ -42,8 +43,11 @@ const TYPE_NAMES: [(u16, &str); 24] = [
     (50, "NSEC3"),
     (51, "NSEC3PARAM"),
     (52, "TLSA"),
+    (59, "CDS"),
+    (60, "CDNSKEY"),
     (64, "SVCB"),
     (65, "HTTPS"),
+    (99, "SPF"),
     (257, "CAA"),
 ];
 
