@@ -8,9 +8,11 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use crate::atlas::dns::DnsResponse;
+use crate::atlas::dns::{DnsResponse, observations_by_question};
 use crate::atlas::probes::parse_probes_page;
-use crate::atlas::{AtlasResult, parse_results};
+use crate::atlas::{AtlasResult, DnsResult, parse_results};
+use crate::dns::Question;
+use crate::dns::matrix::{self, Observation};
 use crate::latency::{by_continent, per_probe};
 
 const USAGE: &str = "\
@@ -21,7 +23,8 @@ usage: vantage analyze RESULTS [--probes PROBES.json]
   --probes  probe metadata (/api/v2/probes/ page or a JSON array of probes):
             adds per-continent summaries of the per-probe minimum RTT
 
-Prints one JSON object: {\"results\": [...], \"diagnostics\": [...]} (and \"continents\": [...]).
+Prints one JSON object: {\"results\": [...], \"diagnostics\": [...]} (and \"continents\": [...]);
+DNS results add \"answer_matrices\": per question, the answer sets and a verdict.
 Exit status 0 when the file was read, even if some results are diagnostics; 2 on bad usage or an
 unreadable file.";
 
@@ -96,6 +99,27 @@ fn result_json(result: &AtlasResult) -> Value {
     }
 }
 
+/// One question's answer matrix without its observations (the results above hold them): answer
+/// sets, failures and the verdict.
+fn matrix_json(question: Option<Question>, observations: Vec<Observation>) -> Value {
+    let matrix = matrix::build(observations, &Default::default());
+    json!({
+        "question": question,
+        "verdict": matrix.verdict,
+        "answer_sets": matrix.groups.iter().map(|group| json!({
+            "rcode": group.rcode,
+            "records": group.records,
+            "vantages": group.observations.len(),
+            "countries": group.countries,
+            "cname_chains": group.cname_chains,
+        })).collect::<Vec<_>>(),
+        "failures": matrix.failures.iter().map(|failure| json!({
+            "reason": failure.reason,
+            "vantages": failure.observations.len(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
 pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
     let fail = |stderr: &mut dyn Write, message: &str| {
         let _ = writeln!(stderr, "vantage: {message}");
@@ -141,12 +165,35 @@ pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i
         "results": parsed.results.iter().map(result_json).collect::<Vec<_>>(),
         "diagnostics": parsed.diagnostics,
     });
-    if let Some(probes_path) = probes_path {
-        let probes_text = match std::fs::read_to_string(&probes_path) {
-            Ok(text) => text,
-            Err(error) => return fail(stderr, &format!("cannot read {probes_path}: {error}")),
-        };
-        let page = parse_probes_page(&probes_text);
+    let page = match probes_path.as_deref().map(std::fs::read_to_string) {
+        None => None,
+        Some(Ok(text)) => Some(parse_probes_page(&text)),
+        Some(Err(error)) => {
+            let path = probes_path.unwrap_or_default();
+            return fail(stderr, &format!("cannot read {path}: {error}"));
+        }
+    };
+    let dns: Vec<DnsResult> = parsed
+        .results
+        .iter()
+        .filter_map(|result| match result {
+            AtlasResult::Dns(dns) => Some(dns.clone()),
+            _ => None,
+        })
+        .collect();
+    if !dns.is_empty() {
+        let probes = page
+            .as_ref()
+            .map(|page| page.probes.as_slice())
+            .unwrap_or_default();
+        output["answer_matrices"] = json!(
+            observations_by_question(&dns, probes)
+                .into_iter()
+                .map(|(question, observations)| matrix_json(question, observations))
+                .collect::<Vec<_>>()
+        );
+    }
+    if let Some(page) = page {
         let samples: Vec<_> = parsed.results.iter().map(AtlasResult::latency).collect();
         let rows = per_probe(&samples, &page.probes);
         output["continents"] = json!(by_continent(&rows));

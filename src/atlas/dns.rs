@@ -206,6 +206,43 @@ pub fn observations(results: &[DnsResult], probes: &[Probe]) -> Vec<Observation>
         .collect()
 }
 
+/// Observations grouped by the question they answer, in order of first appearance: an answer matrix
+/// only makes sense for one question. Responses that carry no question (timeouts) join the only
+/// question when there is one, and form a group of their own (`None`) otherwise.
+pub fn observations_by_question(
+    results: &[DnsResult],
+    probes: &[Probe],
+) -> Vec<(Option<Question>, Vec<Observation>)> {
+    let mut groups: Vec<(Option<Question>, Vec<Observation>)> = Vec::new();
+    let mut unplaced = Vec::new();
+    for result in results {
+        let probe = probes.iter().find(|probe| probe.id == result.prb_id);
+        for (response, observation) in result.responses.iter().zip(result.observations(probe)) {
+            // Names compare without case (RFC 4343), so the key is lower-case.
+            let Some(question) = response.question().map(|q| Question {
+                name: q.name.to_ascii_lowercase(),
+                rtype: q.rtype,
+            }) else {
+                unplaced.push(observation);
+                continue;
+            };
+            match groups
+                .iter_mut()
+                .find(|(q, _)| q.as_ref() == Some(&question))
+            {
+                Some((_, members)) => members.push(observation),
+                None => groups.push((Some(question), vec![observation])),
+            }
+        }
+    }
+    match groups.as_mut_slice() {
+        [(_, only)] => only.append(&mut unplaced),
+        _ if !unplaced.is_empty() => groups.push((None, unplaced)),
+        _ => {}
+    }
+    groups
+}
+
 fn counts(result: &Object) -> SectionCounts {
     SectionCounts {
         id: wire::small(result, "ID"),
@@ -739,6 +776,41 @@ mod tests {
         assert!(
             results[0].responses[0].answers().is_empty(),
             "a referral: the answer is in authority"
+        );
+    }
+
+    #[test]
+    fn observations_split_by_question() {
+        // msm 1421267 asks one question; its timeout joins it.
+        let one = observations_by_question(&dns_results(FILES[4].1), &[]);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].0.as_ref().unwrap().name, "www.ripe.net.");
+        assert_eq!(one[0].1.len(), 4);
+        // Sagan's samples ask many questions; what carries none (the timeouts of #8, #16 and #35,
+        // and #42's NOTIMP reply, which has no question section) is a group of its own.
+        let many = observations_by_question(&dns_results(SAGAN), &[]);
+        assert!(many.len() > 20);
+        let (question, unplaced) = many.last().unwrap();
+        assert_eq!(question, &None);
+        let failures: Vec<Option<FailureKind>> = unplaced.iter().map(|o| o.failure).collect();
+        assert_eq!(
+            failures,
+            [
+                Some(FailureKind::Timeout),
+                Some(FailureKind::Timeout),
+                Some(FailureKind::Timeout),
+                None
+            ]
+        );
+        assert_eq!(unplaced[3].rcode, Some(Rcode::NOTIMP));
+        // Case does not split a question (sagan #21 asks 9.A.7.1… in upper case).
+        let total: usize = many.iter().map(|(_, members)| members.len()).sum();
+        assert_eq!(
+            total,
+            dns_results(SAGAN)
+                .iter()
+                .map(|r| r.responses.len())
+                .sum::<usize>()
         );
     }
 

@@ -265,6 +265,9 @@ pub struct AnswerGroup {
     pub origins: Vec<AddressOrigin>,
     /// The distinct origin ASes of the addresses whose origin is known.
     pub origin_asns: Vec<Asn>,
+    /// The name server identifiers (RFC 5001) of the replies, with how many carried each: which
+    /// instances of an anycast service answered.
+    pub nsids: Vec<(String, usize)>,
     pub rt_median_ms: Option<f64>,
 }
 
@@ -294,10 +297,19 @@ impl AnswerGroup {
             return "no records".to_string();
         }
         let noun = if self.addresses { "address" } else { "record" };
+        // Keys and signatures run to hundreds of characters; the group itself keeps them whole.
+        let short: Vec<String> = self
+            .records
+            .iter()
+            .map(|record| match record.char_indices().nth(60) {
+                Some((cut, _)) => format!("{}…", &record[..cut]),
+                None => record.clone(),
+            })
+            .collect();
         format!(
             "{} ({})",
             counted(self.records.len(), noun),
-            listed(&self.records, 4)
+            listed(&short, 4)
         )
     }
 }
@@ -611,6 +623,7 @@ pub fn build(observations: Vec<Observation>, origins: &BTreeMap<String, Origin>)
                 countries: Vec::new(),
                 continents: Vec::new(),
                 origin_asns: Vec::new(),
+                nsids: Vec::new(),
                 rt_median_ms: None,
             });
         group.observations.push(index);
@@ -638,10 +651,18 @@ pub fn build(observations: Vec<Observation>, origins: &BTreeMap<String, Origin>)
             .filter_map(|origin| origin.origin.as_ref())
             .flat_map(|origin| origin.asns.iter().cloned())
             .collect();
+        let mut nsids: BTreeMap<String, usize> = BTreeMap::new();
+        for nsid in members.iter().filter_map(|o| o.nsid.clone()) {
+            *nsids.entry(nsid).or_default() += 1;
+        }
         let rts: Vec<f64> = members.iter().filter_map(|o| o.rt_ms).collect();
         group.countries = countries.into_iter().collect();
         group.continents = continents.into_iter().collect();
         group.origin_asns = asns.into_iter().collect();
+        group.nsids = nsids.into_iter().collect();
+        group
+            .nsids
+            .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         group.rt_median_ms = stats::median(&rts);
     }
     // Largest first; equal sizes in answer-set order, so the result does not depend on input order.
@@ -722,10 +743,10 @@ fn outliers(groups: &[AnswerGroup], observations: &[Observation], answered: usiz
                 ),
             )
         } else if group.records.is_empty() && others_have_records {
-            let what = if group.rcode == Rcode::NXDOMAIN {
-                "were told the name does not exist (NXDOMAIN)"
-            } else {
-                "got no records"
+            let what = match (group.rcode == Rcode::NXDOMAIN, group.size()) {
+                (true, 1) => "was told the name does not exist (NXDOMAIN)",
+                (true, _) => "were told the name does not exist (NXDOMAIN)",
+                (false, _) => "got no records",
             };
             (
                 OutlierReason::MissingAnswer,
@@ -813,9 +834,16 @@ fn same_answer_headline(group: &AnswerGroup, answered: usize) -> String {
             counted(group.records.len(), "record")
         )
     };
+    if answered == 1 {
+        let mut headline = format!("Only 1 vantage answered: {}", group.describe());
+        if let Some(origin) = origin_phrase(&group.origin_asns).filter(|_| group.origins_known()) {
+            headline.push_str(&format!(" ({origin})"));
+        }
+        return headline;
+    }
     let from = if group.size() == answered {
-        if answered == 1 {
-            "from the only vantage that answered".to_string()
+        if answered == 2 {
+            "from both vantages".to_string()
         } else {
             format!("from all {answered} vantages")
         }
@@ -838,6 +866,14 @@ fn group_evidence(group: &AnswerGroup) -> Vec<String> {
     )];
     for chain in &group.cname_chains {
         lines.push(format!("CNAME chain: {}", chain.join(", ")));
+    }
+    if !group.nsids.is_empty() {
+        let nsids: Vec<String> = group
+            .nsids
+            .iter()
+            .map(|(nsid, count)| format!("{nsid} ({count})"))
+            .collect();
+        lines.push(format!("Answered by (NSID): {}", listed(&nsids, 6)));
     }
     for origin in &group.origins {
         if let Some(found) = &origin.origin {
@@ -947,7 +983,12 @@ fn verdict(
         let dominant = dominant_by_continent(groups, &main, observations);
         let placed: usize = dominant.iter().map(|row| row.3).sum();
         let agreeing: usize = dominant.iter().map(|row| row.2).sum();
-        let distinct: BTreeSet<usize> = dominant.iter().map(|row| row.1).collect();
+        // A continent seen from a single vantage cannot show a regional pattern by itself.
+        let distinct: BTreeSet<usize> = dominant
+            .iter()
+            .filter(|row| row.3 >= 2)
+            .map(|row| row.1)
+            .collect();
         let largest = &groups[main[0]];
         let main_groups: Vec<&AnswerGroup> = main.iter().map(|&n| &groups[n]).collect();
         let all_asns: BTreeSet<&Asn> = main_groups
@@ -1037,5 +1078,423 @@ fn verdict(
         evidence,
         outliers,
         failures: failures_text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::atlas::probes::parse_probes_page;
+    use crate::atlas::{AtlasResult, parse_results};
+    use crate::dns::doh::parse_json;
+    use crate::dns::subnets::{ecs_subnets, for_country};
+    use crate::ripestat::prefix_overview;
+
+    fn address(name: &str, data: &str) -> Answer {
+        Answer {
+            name: name.to_string(),
+            rtype: if data.contains(':') {
+                RecordType::AAAA
+            } else {
+                RecordType::A
+            },
+            ttl: 60,
+            data: data.to_string(),
+        }
+    }
+
+    /// A vantage in `country` that got `addresses` (a synthetic reply, to exercise the verdict).
+    fn seen(country: &str, rcode: Rcode, addresses: &[&str]) -> Observation {
+        let vantage = Vantage::resolver_for("Test resolver", None, Some(country));
+        let answers = addresses.iter().map(|a| address("t.example.", a)).collect();
+        Observation::answered(vantage, rcode, answers, None, None, Some(20.0))
+    }
+
+    fn atlas(file: &str) -> Vec<crate::atlas::DnsResult> {
+        let text = std::fs::read_to_string(format!(
+            "{}/tests/fixtures/atlas/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        parse_results(&text)
+            .results
+            .into_iter()
+            .filter_map(|r| match r {
+                AtlasResult::Dns(dns) => Some(dns),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// msm 1421267: www.ripe.net from probes in three countries, one timed out. The recorded
+    /// prefix-overview (193.0.0.0/21, AS3333) covers 193.0.6.139, so it serves as its origin.
+    #[test]
+    fn the_same_address_everywhere_with_its_origin() {
+        let probes = parse_probes_page(include_str!(
+            "../../tests/fixtures/atlas/probes_page_msm1421267.json"
+        ))
+        .probes;
+        let observations =
+            crate::atlas::dns::observations(&atlas("dns_latest_msm1421267.json"), &probes);
+        assert_eq!(addresses_to_enrich(&observations), ["193.0.6.139"]);
+        let overview = prefix_overview::parse(include_str!(
+            "../../tests/fixtures/ripestat/prefix-overview.json"
+        ))
+        .unwrap();
+        let origins = BTreeMap::from([(
+            "193.0.6.139".to_string(),
+            Origin::from_calls(None, Some(&overview)),
+        )]);
+        let matrix = build(observations, &origins);
+        assert_eq!(matrix.groups.len(), 1);
+        assert_eq!(matrix.groups[0].records, ["193.0.6.139"]);
+        assert_eq!(matrix.groups[0].observations.len(), 3);
+        assert_eq!(matrix.failures[0].reason, "timeout");
+        assert_eq!(matrix.group_of.iter().filter(|g| g.is_none()).count(), 1);
+        let verdict = &matrix.verdict;
+        assert_eq!(verdict.kind, VerdictKind::Consistent);
+        assert_eq!(
+            verdict.headline,
+            format!(
+                "The same address from all 3 vantages in {} (one origin AS: AS3333 RIPE-NCC-AS - Reseaux IP Europeens Network Coordination Centre (RIPE NCC))",
+                counted(matrix.groups[0].continents.len(), "continent")
+            )
+        );
+        assert!(verdict.outliers.is_empty());
+        assert_eq!(
+            verdict.failures.as_deref(),
+            Some("1 vantage failed and is counted apart: 1 timeout")
+        );
+        assert!(
+            verdict
+                .evidence
+                .iter()
+                .any(|line| line == "193.0.6.139 is announced in 193.0.0.0/21 by AS3333 RIPE-NCC-AS - Reseaux IP Europeens Network Coordination Centre (RIPE NCC)"),
+            "{:?}",
+            verdict.evidence
+        );
+    }
+
+    /// ripe-atlas-tools' 1xbet.com sample: one resolver of a resultset REFUSED, the others agree
+    /// (whatever the order of the two addresses), one probe timed out.
+    #[test]
+    fn refusals_and_timeouts_are_failures_apart() {
+        let observations =
+            crate::atlas::dns::observations(&atlas("dns_results_ripe-atlas-tools.json"), &[]);
+        let matrix = build(observations, &BTreeMap::new());
+        let reasons: Vec<&str> = matrix.failures.iter().map(|f| f.reason.as_str()).collect();
+        assert!(
+            reasons.contains(&"REFUSED") && reasons.contains(&"timeout"),
+            "{reasons:?}"
+        );
+        let xbet = matrix
+            .groups
+            .iter()
+            .find(|g| g.records.contains(&"190.105.194.58".to_string()))
+            .unwrap();
+        assert_eq!(xbet.records, ["190.105.194.58", "190.121.210.133"]);
+        assert_eq!(xbet.observations.len(), 2);
+        assert!(matrix.verdict.failures.unwrap().contains("1 REFUSED"));
+    }
+
+    /// Google's recorded reply for img.alicdn.com with the subnet 223.72.90.0/24 echoed at scope
+    /// /24: ECS honoured, and the CNAME chain kept as context.
+    #[test]
+    fn ecs_is_reported_per_resolver() {
+        let reply = parse_json(include_str!(
+            "../../tests/fixtures/doh/google-json_A_with-edns_client_subnet_img.alicdn.com.json"
+        ))
+        .unwrap();
+        let subnet: ClientSubnet = "223.72.90.0/24".parse().unwrap();
+        let vantage = Vantage::resolver_for("Google", Some(subnet), Some("CN"));
+        assert_eq!(vantage.label(), "Google for CN (223.72.90.0/24)");
+        let honoured = Observation::from_doh(vantage, &reply, Some(31.0));
+        assert_eq!(
+            honoured.ecs,
+            EcsOutcome::Honoured {
+                sent: subnet,
+                scope_prefix: 24
+            }
+        );
+        let cloudflare = parse_json(include_str!(
+            "../../tests/fixtures/doh/cloudflare-json_AAAA_example.com.json"
+        ))
+        .unwrap();
+        let de = for_country("DE").unwrap();
+        let not_echoed =
+            Observation::from_doh(Vantage::resolver("Other", Some(&de)), &cloudflare, None);
+        assert!(matches!(not_echoed.ecs, EcsOutcome::NotEchoed { .. }));
+        let matrix = build(vec![honoured, not_echoed], &BTreeMap::new());
+        assert_eq!(matrix.ecs.len(), 2);
+        assert_eq!(
+            matrix.ecs[0],
+            EcsSummary {
+                resolver: "Google".to_string(),
+                sent: 1,
+                honoured: 1,
+                ignored: 0,
+                not_echoed: 0,
+                scopes: vec![24]
+            }
+        );
+        let alicdn = matrix.groups.iter().find(|g| g.records.len() == 2).unwrap();
+        assert_eq!(
+            alicdn.cname_chains,
+            [["img.alicdn.com. → img.alicdn.com.danuoyi.alicdn.com.".to_string()]]
+        );
+        let evidence = matrix.verdict.evidence.join("\n");
+        assert!(
+            evidence.contains("Google honoured ECS for 1 of 1 subnet (scope /24)"),
+            "{evidence}"
+        );
+        assert!(
+            evidence.contains("Other never echoed the client subnet"),
+            "{evidence}"
+        );
+    }
+
+    /// One /24 per country from the shipped table, asked of one resolver; the synthetic answers give
+    /// each continent its own address, as a CDN steering by ECS would.
+    #[test]
+    fn answers_by_continent_are_geo_dns() {
+        let observations: Vec<Observation> = ecs_subnets()
+            .iter()
+            .map(|subnet| {
+                let answer = match subnet.continent() {
+                    Some(Continent::Europe) => "151.101.1.69",
+                    Some(Continent::Asia) => "151.101.193.69",
+                    Some(Continent::NorthAmerica) => "151.101.65.69",
+                    _ => "151.101.129.69",
+                };
+                let vantage = Vantage::resolver("Google", Some(subnet));
+                let answers = vec![address("t.example.", answer)];
+                Observation::answered(vantage, Rcode::NOERROR, answers, None, None, None)
+            })
+            .collect();
+        let count = observations.len();
+        let matrix = build(observations, &BTreeMap::new());
+        assert_eq!(matrix.groups.len(), 4);
+        let verdict = &matrix.verdict;
+        assert_eq!(verdict.kind, VerdictKind::ByRegion, "{verdict:?}");
+        assert_eq!(
+            verdict.headline,
+            "Answers differ by region (geo-DNS): Africa → 151.101.129.69; Asia → 151.101.193.69; Europe → 151.101.1.69; North America → 151.101.65.69; Oceania → 151.101.129.69"
+        );
+        assert!(verdict.outliers.is_empty(), "{:?}", verdict.outliers);
+        assert_eq!(matrix.group_of.len(), count);
+        assert!(
+            verdict
+                .evidence
+                .iter()
+                .any(|l| l.starts_with("Europe: 20 of 20 vantages got")),
+            "{:?}",
+            verdict.evidence
+        );
+    }
+
+    #[test]
+    fn a_private_address_from_one_vantage_is_an_outlier() {
+        let mut observations: Vec<Observation> = (0..20)
+            .map(|i| {
+                seen(
+                    ["NL", "DE", "US", "JP", "BR"][i % 5],
+                    Rcode::NOERROR,
+                    &["149.154.167.99", "149.154.175.50"],
+                )
+            })
+            .collect();
+        observations.push(seen("IR", Rcode::NOERROR, &["10.10.34.35"]));
+        let matrix = build(observations, &BTreeMap::new());
+        let verdict = &matrix.verdict;
+        assert_eq!(verdict.kind, VerdictKind::Consistent);
+        assert_eq!(
+            verdict.headline,
+            "The same 2 addresses from 20 of 21 vantages in 4 continents"
+        );
+        assert_eq!(verdict.outliers.len(), 1);
+        assert_eq!(
+            verdict.outliers[0].reason,
+            OutlierReason::SpecialPurposeAddress
+        );
+        assert_eq!(
+            verdict.outliers[0].text,
+            "1 vantage in IR got a special-purpose address (10.10.34.35, private (RFC 1918)): possibly an answer meant only for that region, or tampering"
+        );
+    }
+
+    #[test]
+    fn nxdomain_and_foreign_origins_from_a_few_probes_are_outliers() {
+        let probe = |id: u64, country: &str| {
+            Vantage::atlas_probe(
+                id,
+                None,
+                Some(&crate::atlas::probes::Probe {
+                    id,
+                    country_code: Some(country.to_string()),
+                    asn_v4: None,
+                    asn_v6: None,
+                    latitude: Some(1.0),
+                    longitude: Some(2.0),
+                    is_anchor: false,
+                    description: None,
+                    status_name: None,
+                    prefix_v4: None,
+                    prefix_v6: None,
+                }),
+            )
+        };
+        let telegram = || Origin {
+            prefix: Some("149.154.160.0/20".to_string()),
+            asns: vec![Asn {
+                number: 62041,
+                holder: Some("TELEGRAM".to_string()),
+            }],
+        };
+        let mut origins = BTreeMap::from([
+            ("149.154.167.99".to_string(), telegram()),
+            (
+                "203.0.114.7".to_string(),
+                Origin {
+                    prefix: Some("203.0.114.0/24".to_string()),
+                    asns: vec![Asn {
+                        number: 64511,
+                        holder: Some("ELSEWHERE".to_string()),
+                    }],
+                },
+            ),
+        ]);
+        let mut observations = Vec::new();
+        for id in 0..18 {
+            let answers = vec![address("t.me.", "149.154.167.99")];
+            observations.push(Observation::answered(
+                probe(id, "DE"),
+                Rcode::NOERROR,
+                answers,
+                None,
+                None,
+                None,
+            ));
+        }
+        observations.push(Observation::answered(
+            probe(100, "RU"),
+            Rcode::NXDOMAIN,
+            Vec::new(),
+            None,
+            None,
+            None,
+        ));
+        let answers = vec![address("t.me.", "203.0.114.7")];
+        observations.push(Observation::answered(
+            probe(101, "CN"),
+            Rcode::NOERROR,
+            answers,
+            None,
+            None,
+            None,
+        ));
+        let matrix = build(observations.clone(), &origins);
+        let reasons: Vec<OutlierReason> =
+            matrix.verdict.outliers.iter().map(|o| o.reason).collect();
+        // Groups of equal size come in answer-set order: NOERROR before NXDOMAIN.
+        assert_eq!(
+            reasons,
+            [OutlierReason::DifferentOrigin, OutlierReason::MissingAnswer]
+        );
+        assert_eq!(
+            matrix.verdict.outliers[0].text,
+            "1 vantage in CN got 203.0.114.7 from AS64511 ELSEWHERE, an origin no other vantage saw: possible censorship or hijack"
+        );
+        assert_eq!(
+            matrix.verdict.outliers[1].text,
+            "1 vantage in RU was told the name does not exist (NXDOMAIN) while the others got answers: possible censorship or hijack"
+        );
+        assert_eq!(
+            matrix.verdict.headline,
+            "The same address from 18 of 20 vantages in 1 continent (one origin AS: AS62041 TELEGRAM)"
+        );
+        // Without knowing the origins, a different address alone proves nothing: no outlier.
+        origins.clear();
+        let unknown = build(observations, &origins);
+        assert_eq!(unknown.verdict.outliers.len(), 1);
+        assert_eq!(unknown.verdict.kind, VerdictKind::MostlyConsistent);
+    }
+
+    #[test]
+    fn rotation_without_a_regional_pattern_is_varied() {
+        let sets: [&[&str]; 3] = [&["192.0.2.1"], &["192.0.2.2"], &["192.0.2.3"]];
+        let observations: Vec<Observation> = (0..12)
+            .map(|i| seen(["NL", "JP", "US", "DE"][i % 4], Rcode::NOERROR, sets[i % 3]))
+            .collect();
+        let matrix = build(observations, &BTreeMap::new());
+        assert_eq!(matrix.verdict.kind, VerdictKind::Varied);
+        assert_eq!(
+            matrix.verdict.headline,
+            "Answers differ between vantages without a regional pattern: 3 answer sets among 12 vantages"
+        );
+        // Documentation addresses are special-purpose: said as evidence, not as outliers.
+        assert!(
+            matrix
+                .verdict
+                .evidence
+                .iter()
+                .any(|l| l.contains("special-purpose addresses"))
+        );
+    }
+
+    #[test]
+    fn nothing_or_only_failures() {
+        let empty = build(Vec::new(), &BTreeMap::new());
+        assert_eq!(empty.verdict.kind, VerdictKind::NoObservations);
+        let vantage = Vantage::resolver_for("Google", None, None);
+        let failed = vec![
+            Observation::failed(
+                vantage.clone(),
+                FailureKind::Timeout,
+                "no reply within 5 s",
+                None,
+            ),
+            Observation::failed(vantage.clone(), FailureKind::Unreadable, "not JSON", None),
+            seen("NL", Rcode::SERVFAIL, &[]),
+        ];
+        let matrix = build(failed, &BTreeMap::new());
+        assert_eq!(matrix.verdict.kind, VerdictKind::NoAnswers);
+        assert_eq!(
+            matrix.verdict.headline,
+            "No vantage got an answer (3 vantages asked)."
+        );
+        assert_eq!(
+            matrix.verdict.failures.as_deref(),
+            Some(
+                "3 vantages failed and are counted apart: 1 SERVFAIL, 1 timeout, 1 unreadable reply"
+            )
+        );
+        let one = build(vec![seen("NL", Rcode::NXDOMAIN, &[])], &BTreeMap::new());
+        assert_eq!(
+            one.verdict.headline,
+            "Only 1 vantage answered: NXDOMAIN (the name does not exist)"
+        );
+        let http = Observation::from_doh_result(
+            vantage,
+            &Err(crate::dns::doh::http_failure(429, "")),
+            None,
+        );
+        assert_eq!(http.failure, Some(FailureKind::Error));
+    }
+
+    #[test]
+    fn matrices_serialise_for_the_notebook() {
+        let matrix = build(
+            vec![seen("NL", Rcode::NOERROR, &["2001:0db8::1"])],
+            &BTreeMap::new(),
+        );
+        assert_eq!(matrix.groups[0].records, ["2001:db8::1"]);
+        let json = serde_json::to_value(&matrix).unwrap();
+        assert_eq!(json["verdict"]["kind"], "consistent");
+        assert_eq!(json["observations"][0]["rcode"], "NOERROR");
+        assert_eq!(
+            json["observations"][0]["vantage"]["source"]["kind"],
+            "resolver"
+        );
+        assert_eq!(json["groups"][0]["continents"][0], "Europe");
     }
 }
