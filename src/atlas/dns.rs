@@ -740,6 +740,30 @@ mod tests {
         assert_eq!((latency.sent, latency.received), (6, 3));
     }
 
+    /// Hostile JSON around the abufs: bytes of the recorded file changed at random (seeded, so a
+    /// failure reproduces) must still give results plus diagnostics.
+    #[test]
+    fn mutated_result_files_never_panic() {
+        let mut state: u64 = 0x0d15_ea5e_4460_4720;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let original = FILES[2].1.as_bytes();
+        for _ in 0..400 {
+            let mut bytes = original.to_vec();
+            for _ in 0..1 + next() % 8 {
+                let at = (next() % bytes.len() as u64) as usize;
+                let alphabet = b"{}[]\",:0123456789-eE.ntfx \n";
+                bytes[at] = alphabet[(next() % alphabet.len() as u64) as usize];
+            }
+            let parsed = parse_results(&String::from_utf8_lossy(&bytes));
+            assert!(!parsed.results.is_empty() || !parsed.diagnostics.is_empty());
+        }
+    }
+
     #[test]
     fn every_recorded_dns_file_parses_without_malformed_rows() {
         for (name, text) in FILES {

@@ -8,6 +8,7 @@
 
 pub mod bogon;
 pub mod doh;
+pub mod fanout;
 pub mod matrix;
 pub mod present;
 pub mod record;

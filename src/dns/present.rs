@@ -17,22 +17,27 @@ use simple_dns::{CharacterString, Name};
 
 use super::record::RecordType;
 
+/// Appends one byte of presentation text: `\` before the bytes in `special`, printable ASCII from
+/// `lowest` up as itself, anything else as `\DDD` (RFC 1035 §5.1).
+fn push_escaped(text: &mut String, byte: u8, special: &[u8], lowest: u8) {
+    if special.contains(&byte) {
+        text.push('\\');
+        text.push(char::from(byte));
+    } else if (lowest..=0x7e).contains(&byte) {
+        text.push(char::from(byte));
+    } else {
+        let _ = write!(text, "\\{byte:03}");
+    }
+}
+
 /// A domain name as `dig` prints it: absolute with a trailing dot, the root as ".", and label bytes
-/// outside printable ASCII, or with a meaning in master files, escaped (RFC 1035 §5.1, RFC 4343 §2.1).
+/// outside printable ASCII (space included), or with a meaning in master files, escaped (RFC 1035
+/// §5.1, RFC 4343 §2.1).
 pub fn name(name: &Name<'_>) -> String {
     let mut text = String::new();
     for label in name.get_labels() {
         for &byte in label.as_ref() {
-            match byte {
-                b'.' | b'\\' | b'"' | b'(' | b')' | b';' | b'@' | b'$' => {
-                    text.push('\\');
-                    text.push(char::from(byte));
-                }
-                0x21..=0x7e => text.push(char::from(byte)),
-                _ => {
-                    let _ = write!(text, "\\{byte:03}");
-                }
-            }
+            push_escaped(&mut text, byte, b".\\\"();@$", 0x21);
         }
         text.push('.');
     }
@@ -48,16 +53,7 @@ pub fn quoted(bytes: &[u8]) -> String {
     let mut text = String::with_capacity(bytes.len() + 2);
     text.push('"');
     for &byte in bytes {
-        match byte {
-            b'"' | b'\\' => {
-                text.push('\\');
-                text.push(char::from(byte));
-            }
-            0x20..=0x7e => text.push(char::from(byte)),
-            _ => {
-                let _ = write!(text, "\\{byte:03}");
-            }
-        }
+        push_escaped(&mut text, byte, b"\"\\", 0x20);
     }
     text.push('"');
     text

@@ -10,7 +10,7 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A resource record type (RFC 1035 §3.2.2 and the IANA "Resource Record (RR) TYPEs" registry).
 ///
@@ -120,6 +120,14 @@ impl fmt::Display for RecordType {
 impl Serialize for RecordType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordType {
+    /// From the text `Display` writes (a saved notebook keeps the types a cell asked for).
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -315,6 +323,13 @@ impl Serialize for ClientSubnet {
     }
 }
 
+impl<'de> Deserialize<'de> for ClientSubnet {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl FromStr for ClientSubnet {
     type Err = InvalidSubnet;
 
@@ -407,6 +422,11 @@ mod tests {
             serde_json::to_string(&RecordType::MX).unwrap(),
             "\"MX\"".to_string()
         );
+        assert_eq!(
+            serde_json::from_str::<RecordType>("\"TYPE65280\"").unwrap(),
+            RecordType(65280)
+        );
+        assert!(serde_json::from_str::<RecordType>("\"NOPE\"").is_err());
     }
 
     #[test]
@@ -429,6 +449,8 @@ mod tests {
         assert_eq!(v6.to_string(), "2001:db8:1234::/48");
         assert_eq!("0.0.0.0/0".parse::<ClientSubnet>().unwrap().prefix(), 0);
         assert_eq!("192.0.2.1".parse::<ClientSubnet>().unwrap().prefix(), 32);
+        let json = serde_json::to_string(&subnet).unwrap();
+        assert_eq!(serde_json::from_str::<ClientSubnet>(&json).unwrap(), subnet);
         for bad in [
             "",
             "/24",
