@@ -96,7 +96,10 @@ impl Resolver {
     /// An RFC 8484 endpoint the user adds. Plain http is accepted only for a local server (tests,
     /// a resolver on this machine); the label defaults to the host.
     pub fn rfc8484(label: &str, endpoint: &str) -> Result<Resolver, EndpointError> {
+        // Providers publish the URI template of RFC 8484 §3 ("…/dns-query{?dns}"); the variable
+        // part is ours to fill.
         let endpoint = endpoint.trim();
+        let endpoint = endpoint.strip_suffix("{?dns}").unwrap_or(endpoint);
         let refuse = || EndpointError(endpoint.to_string());
         let rest = endpoint
             .strip_prefix("https://")
@@ -165,8 +168,12 @@ pub fn request(
     let url = match resolver.protocol {
         DohProtocol::GoogleJson | DohProtocol::CloudflareJson => {
             let name = wire::validate_name(name)?;
-            // Mnemonics where known, numbers otherwise: both APIs accept either.
-            let mut query = format!("name={}&type={}", query_value(&name), rtype);
+            // Mnemonics where known, numbers otherwise: both APIs accept either, but not the
+            // RFC 3597 `TYPE65280` spelling.
+            let rtype = rtype
+                .mnemonic()
+                .map_or_else(|| rtype.code().to_string(), str::to_string);
+            let mut query = format!("name={}&type={rtype}", query_value(&name));
             if let Some(subnet) = subnet {
                 query.push_str(&format!(
                     "&edns_client_subnet={}",
@@ -545,7 +552,7 @@ mod tests {
             None,
         )
         .unwrap();
-        assert!(unknown.url.ends_with("type=TYPE65280"), "{}", unknown.url);
+        assert!(unknown.url.ends_with("type=65280"), "{}", unknown.url);
     }
 
     #[test]
@@ -594,6 +601,9 @@ mod tests {
             assert!(Resolver::rfc8484("", bad).is_err(), "{bad}");
         }
         assert!(Resolver::rfc8484("local", "http://127.0.0.1:8053/dns-query").is_ok());
+        let template =
+            Resolver::rfc8484("", "https://dnsserver.example.net/dns-query{?dns}").unwrap();
+        assert_eq!(template.endpoint, "https://dnsserver.example.net/dns-query");
         assert!(matches!(
             super::request(&resolver, "a..b", RecordType::A, None),
             Err(QueryError::InvalidName(_))
