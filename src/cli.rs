@@ -1,6 +1,7 @@
 //! The `vantage` command line. `vantage analyze FILE [--probes PROBES.json]` reads Atlas results (a
 //! JSON array or one result per line) and prints one JSON object with per-result figures and
-//! diagnostics, plus continent summaries when probe metadata is given. `vantage locate FILE [--probes
+//! diagnostics (for DNS: RCODE, answers, response time, per resolver, and an answer matrix per
+//! question), plus continent summaries when probe metadata is given. `vantage locate FILE [--probes
 //! PROBES.json] [--fiber-factor F]` prints what the latencies prove about where the target is (one
 //! site, anycast, or inconclusive), from Atlas results or from a CSV/TSV table of probe positions and
 //! minimum RTTs. It shares the core with the browser app, so anything the notebook shows can be
@@ -10,8 +11,11 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
+use crate::atlas::dns::{DnsResponse, observations_by_question};
 use crate::atlas::probes::parse_probes_page;
-use crate::atlas::{AtlasResult, parse_results};
+use crate::atlas::{AtlasResult, DnsResult, parse_results};
+use crate::dns::Question;
+use crate::dns::matrix::{self, Observation};
 use crate::infer::{self, Assumptions};
 use crate::latency::{analyse, by_continent, per_probe};
 
@@ -20,11 +24,12 @@ usage: vantage analyze RESULTS [--probes PROBES.json]
        vantage locate FILE [--probes PROBES.json] [--fiber-factor F]
 
 analyze   per-result figures of RIPE Atlas results
-  RESULTS   RIPE Atlas results: the JSON array from /api/v2/measurements/ID/results/
-            (or /latest/), or one JSON result per line
+  RESULTS   RIPE Atlas results (ping, traceroute or DNS): the JSON array from
+            /api/v2/measurements/ID/results/ (or /latest/), or one JSON result per line
   --probes  probe metadata (/api/v2/probes/ page or a JSON array of probes):
             adds per-continent summaries of the per-probe minimum RTT
-  Prints {\"results\": [...], \"diagnostics\": [...]} (and \"continents\": [...]).
+  Prints {\"results\": [...], \"diagnostics\": [...]} (and \"continents\": [...]); DNS
+  results add \"answer_matrices\": per question, the answer sets and a verdict.
 
 locate    what the latencies prove: one site, anycast (how many sites, where), or inconclusive
   FILE      Atlas ping/traceroute results (then --probes is required, for the probe positions),
@@ -80,7 +85,54 @@ fn result_json(result: &AtlasResult) -> Value {
                 "rtt_median": hop.rtt_median_ms(),
             })).collect::<Vec<_>>(),
         }),
+        AtlasResult::Dns(dns) => {
+            // The top-level figures are those of the primary response (the first decoded reply);
+            // `responses` has every resolver of a resultset.
+            let primary = dns.primary();
+            json!({
+                "type": "dns",
+                "prb_id": dns.prb_id,
+                "msm_id": dns.msm_id,
+                "timestamp": dns.timestamp,
+                "dst_addr": primary.and_then(|r| r.dst_addr.clone()),
+                "rcode": primary.and_then(DnsResponse::rcode),
+                "answers": primary.map(DnsResponse::answers).unwrap_or_default(),
+                "rt_ms": primary.and_then(|r| r.rt_ms),
+                "responses": dns.responses.iter().map(|response| json!({
+                    "dst_addr": response.dst_addr,
+                    "af": response.af,
+                    "proto": response.proto,
+                    "question": response.question(),
+                    "rcode": response.rcode(),
+                    "answers": response.answers(),
+                    "rt_ms": response.rt_ms,
+                    "nsid": response.message().and_then(|m| m.edns.as_ref()).and_then(|e| e.nsid.clone()),
+                    "error": response.error(),
+                })).collect::<Vec<_>>(),
+            })
+        }
     }
+}
+
+/// One question's answer matrix without its observations (the results above hold them): answer
+/// sets, failures and the verdict.
+fn matrix_json(question: Option<Question>, observations: Vec<Observation>) -> Value {
+    let matrix = matrix::build(observations, &Default::default());
+    json!({
+        "question": question,
+        "verdict": matrix.verdict,
+        "answer_sets": matrix.groups.iter().map(|group| json!({
+            "rcode": group.rcode,
+            "records": group.records,
+            "vantages": group.observations.len(),
+            "countries": group.countries,
+            "cname_chains": group.cname_chains,
+        })).collect::<Vec<_>>(),
+        "failures": matrix.failures.iter().map(|failure| json!({
+            "reason": failure.reason,
+            "vantages": failure.observations.len(),
+        })).collect::<Vec<_>>(),
+    })
 }
 
 fn fail(stderr: &mut dyn Write, message: &str) -> i32 {
@@ -177,12 +229,32 @@ fn analyze(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i
         "results": parsed.results.iter().map(result_json).collect::<Vec<_>>(),
         "diagnostics": parsed.diagnostics,
     });
-    if let Some(probes_path) = arguments.probes {
-        let probes_text = match read_text(&probes_path) {
-            Ok(text) => text,
-            Err(message) => return fail(stderr, &message),
-        };
-        let page = parse_probes_page(&probes_text);
+    let page = match arguments.probes.as_deref().map(read_text) {
+        None => None,
+        Some(Ok(text)) => Some(parse_probes_page(&text)),
+        Some(Err(message)) => return fail(stderr, &message),
+    };
+    let dns: Vec<DnsResult> = parsed
+        .results
+        .iter()
+        .filter_map(|result| match result {
+            AtlasResult::Dns(dns) => Some(dns.clone()),
+            _ => None,
+        })
+        .collect();
+    if !dns.is_empty() {
+        let probes = page
+            .as_ref()
+            .map(|page| page.probes.as_slice())
+            .unwrap_or_default();
+        output["answer_matrices"] = json!(
+            observations_by_question(&dns, probes)
+                .into_iter()
+                .map(|(question, observations)| matrix_json(question, observations))
+                .collect::<Vec<_>>()
+        );
+    }
+    if let Some(page) = page {
         let samples: Vec<_> = parsed.results.iter().map(AtlasResult::latency).collect();
         let rows = per_probe(&samples, &page.probes);
         output["continents"] = json!(by_continent(&rows));

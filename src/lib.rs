@@ -7,12 +7,14 @@
 pub mod atlas;
 pub mod chart;
 pub mod cli;
+pub mod dns;
 pub mod format;
 pub mod geo;
 pub mod infer;
 pub mod latency;
 pub mod markdown;
 pub mod notebook;
+pub mod ripestat;
 pub mod settings;
 pub mod share;
 pub mod stats;

@@ -215,7 +215,10 @@ async fn the_inference_states_its_verdict_and_sends_a_changed_fiber_factor() {
     );
     let text = section.text_content().unwrap_or_default();
     assert!(text.contains(&inference.summary), "{text}");
-    assert!(text.contains("Europe"), "the presence table names the continent: {text}");
+    assert!(
+        text.contains("Europe"),
+        "the presence table names the continent: {text}"
+    );
 
     // Moving the slider sends the new factor, clamped like any untrusted value.
     let slider: web_sys::HtmlInputElement = root

@@ -244,3 +244,93 @@ fn locate_usage_errors_exit_two_and_bad_tables_are_diagnostics() {
             .contains("latitude")
     );
 }
+
+/// Expected values as ripe-atlas-sagan's tests/test_dns.py states them for the same results
+/// (#0: fw 4460, as250.net A) and as dnspython decodes the `abuf`s (tests/expected/).
+#[test]
+fn analyze_prints_dns_answers_per_result() {
+    let (code, json, _) = vantage(&["analyze", &fixture("dns_results_sagan.json")]);
+    assert_eq!(code, 0);
+    let results = json["results"].as_array().unwrap();
+    assert_eq!(results.len(), 43);
+    assert!(results.iter().all(|r| r["type"] == "dns"));
+    let first = &results[0];
+    assert_eq!(first["prb_id"], 184);
+    assert_eq!(first["msm_id"], 1_004_041);
+    assert_eq!(first["timestamp"], 1_347_765_990);
+    assert_eq!(first["dst_addr"], "193.227.234.53");
+    assert_eq!(first["rcode"], "NOERROR");
+    assert_eq!(first["rt_ms"].as_f64(), Some(45.305));
+    assert_eq!(
+        first["answers"],
+        serde_json::json!([{"name": "as250.net.", "type": "A", "ttl": 3600, "data": "194.150.168.100"}])
+    );
+    // #18: NXDOMAIN for "aardvark."; #32: TXT with escapes, as dig and dnspython print them.
+    assert_eq!(results[18]["rcode"], "NXDOMAIN");
+    assert_eq!(
+        results[32]["answers"][0]["data"],
+        "\"Here be \\255 dragons! With \\\\ and \\\" and \\127\" \"as well.\" \"Throwing in \\128 for good measure.\""
+    );
+    // #8 timed out: no answer, and a probe-error diagnostic naming the resolver.
+    assert_eq!(results[8]["rcode"], Value::Null);
+    assert_eq!(results[8]["answers"], Value::Array(Vec::new()));
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 3);
+    assert_eq!(diagnostics[0]["kind"], "probe_error");
+    assert_eq!(diagnostics[0]["location"]["index"], 8);
+    assert_eq!(
+        diagnostics[0]["reason"],
+        "no reply from 194.0.25.16 within 5000 ms (timeout)"
+    );
+    // #6: a resultset of three resolvers, each listed.
+    let responses = results[6]["responses"].as_array().unwrap();
+    assert_eq!(responses.len(), 3);
+    assert_eq!(responses[0]["dst_addr"], "192.168.1.1");
+    assert_eq!(responses[0]["answers"][0]["data"], "193.0.6.139");
+}
+
+#[test]
+fn analyze_dns_with_probes_gives_a_verdict_and_continents() {
+    let (code, json, _) = vantage(&[
+        "analyze",
+        &fixture("dns_latest_msm1421267.json"),
+        "--probes",
+        &fixture("probes_page_msm1421267.json"),
+    ]);
+    assert_eq!(code, 0);
+    let matrices = json["answer_matrices"].as_array().unwrap();
+    assert_eq!(matrices.len(), 1);
+    let matrix = &matrices[0];
+    assert_eq!(matrix["question"]["name"], "www.ripe.net.");
+    assert_eq!(matrix["verdict"]["kind"], "consistent");
+    assert_eq!(
+        matrix["verdict"]["headline"],
+        "The same address from all 3 vantages in 2 continents"
+    );
+    assert_eq!(matrix["answer_sets"][0]["records"][0], "193.0.6.139");
+    assert_eq!(matrix["failures"][0]["reason"], "timeout");
+    // DNS response times feed the continent summaries like RTTs: 4 probes, 3 replied.
+    let all = json["continents"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (all["probes"].as_u64(), all["responding"].as_u64()),
+        (Some(4), Some(3))
+    );
+}
+
+#[test]
+fn analyze_dns_resultsets_show_every_resolver() {
+    let (code, json, _) = vantage(&["analyze", &fixture("dns_results_ripe-atlas-tools.json")]);
+    assert_eq!(code, 0);
+    let first = &json["results"][0];
+    let rcodes: Vec<&str> = first["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rcode"].as_str().unwrap())
+        .collect();
+    assert_eq!(rcodes, ["NOERROR", "REFUSED", "NOERROR"]);
+    assert_eq!(first["responses"][2]["af"], 6);
+    let matrix = &json["answer_matrices"][0];
+    assert_eq!(matrix["question"]["name"], "1xbet.com.");
+    assert_eq!(matrix["failures"][0]["reason"], "REFUSED");
+}

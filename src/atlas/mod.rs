@@ -5,6 +5,7 @@
 //! is kept apart from a *malformed* record.
 
 pub mod api;
+pub mod dns;
 pub mod ping;
 pub mod probes;
 pub mod traceroute;
@@ -15,6 +16,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use dns::DnsResult;
 pub use ping::PingResult;
 pub use traceroute::TracerouteResult;
 
@@ -75,6 +77,7 @@ pub struct LatencySample {
 pub enum AtlasResult {
     Ping(PingResult),
     Traceroute(TracerouteResult),
+    Dns(DnsResult),
 }
 
 impl AtlasResult {
@@ -82,6 +85,7 @@ impl AtlasResult {
         match self {
             AtlasResult::Ping(r) => r.prb_id,
             AtlasResult::Traceroute(r) => r.prb_id,
+            AtlasResult::Dns(r) => r.prb_id,
         }
     }
 
@@ -89,6 +93,7 @@ impl AtlasResult {
         match self {
             AtlasResult::Ping(r) => r.msm_id,
             AtlasResult::Traceroute(r) => r.msm_id,
+            AtlasResult::Dns(r) => r.msm_id,
         }
     }
 
@@ -96,6 +101,7 @@ impl AtlasResult {
         match self {
             AtlasResult::Ping(r) => r.timestamp,
             AtlasResult::Traceroute(r) => r.timestamp,
+            AtlasResult::Dns(r) => r.timestamp,
         }
     }
 
@@ -104,24 +110,28 @@ impl AtlasResult {
         match self {
             AtlasResult::Ping(_) => "ping",
             AtlasResult::Traceroute(_) => "traceroute",
+            AtlasResult::Dns(_) => "dns",
         }
     }
 
-    /// The target as the result states it: its name if given, else its address.
+    /// The target as the result states it: its name if given, else its address. For DNS, the
+    /// resolver asked, when all responses went to one (a `resultset` of the probe's own resolvers has
+    /// no single target).
     pub fn target(&self) -> Option<String> {
         let (name, address) = match self {
-            AtlasResult::Ping(r) => (&r.dst_name, &r.dst_addr),
-            AtlasResult::Traceroute(r) => (&r.dst_name, &r.dst_addr),
+            AtlasResult::Ping(r) => (r.dst_name.clone(), r.dst_addr.clone()),
+            AtlasResult::Traceroute(r) => (r.dst_name.clone(), r.dst_addr.clone()),
+            AtlasResult::Dns(r) => (r.dst_name.clone(), r.dst_addr()),
         };
-        name.clone()
-            .filter(|n| !n.is_empty())
-            .or_else(|| address.clone())
+        name.filter(|n| !n.is_empty()).or(address)
     }
 
+    /// The latency the result shows; for DNS, the response times `rt` to the resolvers.
     pub fn latency(&self) -> LatencySample {
         match self {
             AtlasResult::Ping(r) => r.latency(),
             AtlasResult::Traceroute(r) => r.latency(),
+            AtlasResult::Dns(r) => r.latency(),
         }
     }
 }
@@ -169,13 +179,22 @@ fn parse_one(value: &Value, location: InputLocation, out: &mut ParsedResults) {
             .push(malformed(prb_id, "the result has no type".to_string()));
         return;
     };
+    // Ping and traceroute report only probe errors; DNS responses can also be malformed in part
+    // (an undecodable `abuf`) while the result stays usable.
+    let probe_errors = |errors: Vec<String>| {
+        errors
+            .into_iter()
+            .map(|reason| (DiagnosticKind::ProbeError, reason))
+            .collect::<Vec<_>>()
+    };
     let parsed = match kind.as_str() {
-        "ping" => ping::parse(object).map(|(result, errors)| (AtlasResult::Ping(result), errors)),
+        "ping" => ping::parse(object)
+            .map(|(result, errors)| (AtlasResult::Ping(result), probe_errors(errors))),
         "traceroute" => traceroute::parse(object)
-            .map(|(result, errors)| (AtlasResult::Traceroute(result), errors)),
+            .map(|(result, errors)| (AtlasResult::Traceroute(result), probe_errors(errors))),
+        "dns" => dns::parse(object).map(|(result, problems)| (AtlasResult::Dns(result), problems)),
         other => {
             let name = match other {
-                "dns" => "DNS",
                 "http" => "HTTP",
                 "sslcert" => "TLS certificate",
                 "ntp" => "NTP",
@@ -196,12 +215,12 @@ fn parse_one(value: &Value, location: InputLocation, out: &mut ParsedResults) {
         }
     };
     match parsed {
-        Ok((result, probe_errors)) => {
+        Ok((result, problems)) => {
             out.diagnostics
-                .extend(probe_errors.into_iter().map(|reason| Diagnostic {
+                .extend(problems.into_iter().map(|(kind, reason)| Diagnostic {
                     location,
                     prb_id: Some(result.prb_id()),
-                    kind: DiagnosticKind::ProbeError,
+                    kind,
                     reason,
                 }));
             out.results.push(result);
@@ -366,16 +385,26 @@ mod tests {
 
     #[test]
     fn other_types_are_unsupported_not_malformed() {
-        let dns = include_str!("../../tests/fixtures/atlas/dns_latest_msm1071935.json");
-        let parsed = parse_results(dns);
-        assert!(parsed.results.is_empty());
-        assert!(
-            parsed
-                .diagnostics
-                .iter()
-                .all(|d| d.kind == DiagnosticKind::Unsupported)
-        );
-        assert!(parsed.diagnostics[0].reason.contains("DNS"));
+        for (text, name) in [
+            (
+                include_str!("../../tests/fixtures/atlas/http_results_reticle.json"),
+                "HTTP",
+            ),
+            (
+                include_str!("../../tests/fixtures/atlas/sslcert_latest_msm1443162.json"),
+                "TLS certificate",
+            ),
+        ] {
+            let parsed = parse_results(text);
+            assert!(parsed.results.is_empty());
+            assert!(
+                parsed
+                    .diagnostics
+                    .iter()
+                    .all(|d| d.kind == DiagnosticKind::Unsupported)
+            );
+            assert!(parsed.diagnostics[0].reason.contains(name), "{name}");
+        }
     }
 
     #[test]

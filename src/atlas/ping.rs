@@ -225,7 +225,7 @@ mod tests {
             .into_iter()
             .filter_map(|r| match r {
                 AtlasResult::Ping(p) => Some(p),
-                AtlasResult::Traceroute(_) => None,
+                _ => None,
             })
             .collect()
     }

@@ -318,7 +318,7 @@ mod tests {
             .into_iter()
             .filter_map(|r| match r {
                 AtlasResult::Traceroute(t) => Some(t),
-                AtlasResult::Ping(_) => None,
+                _ => None,
             })
             .collect()
     }

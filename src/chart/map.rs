@@ -530,7 +530,11 @@ mod tests {
             sites: vec![AMSTERDAM, (139.69, 35.68)],
         };
         let svg = latency_map_svg(&markers, &overlay, 960, 520);
-        assert!(svg.contains("where the site can be") && svg.contains(">site<"));
+        assert!(svg.contains("where the site can be"));
+        assert!(
+            svg.lines().any(|line| line.trim() == "site"),
+            "the legend names the site symbol"
+        );
         // The area adds one polygon; each site (and the legend's) a rim and a body.
         assert_eq!(
             svg.matches("<polygon").count(),
@@ -576,11 +580,15 @@ mod tests {
             areas: vec![vec![(f64::NAN, 0.0), (1.0, 1.0), (2.0, 0.0)]],
             sites: vec![(f64::INFINITY, 0.0)],
         };
+        let drawn = latency_map_svg(&[], &broken, 960, 520);
+        assert!(
+            !drawn.contains("opacity=\"0.18\" fill=\"#D62728\" points"),
+            "no area is drawn"
+        );
         assert_eq!(
-            latency_map_svg(&[], &broken, 960, 520)
-                .matches("<polygon")
-                .count(),
-            plain.matches("<polygon").count()
+            drawn.matches("<polygon").count(),
+            plain.matches("<polygon").count() + 2,
+            "only the legend's site symbol (rim and body) is added"
         );
     }
 }

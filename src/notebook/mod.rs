@@ -563,7 +563,11 @@ mod tests {
         let state = set(state, 0.8);
         assert_eq!(factor_of(&state), 0.8);
         let clamped = set(state.clone(), 50.0);
-        assert_eq!(factor_of(&clamped), 1.0, "nothing travels faster than light");
+        assert_eq!(
+            factor_of(&clamped),
+            1.0,
+            "nothing travels faster than light"
+        );
         let clamped = set(state, f64::NAN);
         assert_eq!(
             factor_of(&clamped),
