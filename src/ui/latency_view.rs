@@ -167,7 +167,11 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
                 }
             </div>
             <ContinentTable analysis={analysis.clone()} />
-            <InferenceView inference={inference.clone()} choices={props.choices} on_choices={props.on_choices.clone()} />
+            if inference_applies(&analysis) {
+                <InferenceView inference={inference.clone()} choices={props.choices} on_choices={props.on_choices.clone()} />
+            } else if !analysis.kinds.is_empty() {
+                <p class="hint">{ "No location inference for these results: only ping and traceroute RTTs measure the way to the target (a DNS response time is the way to the probe's resolver)." }</p>
+            }
             <details class="probe-table-box" open={analysis.probes.len() <= 20}>
                 <summary>{ format!("All {} probes", analysis.probes.len()) }</summary>
                 <ProbeTable analysis={analysis.clone()} />
@@ -175,6 +179,15 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
             <Diagnostics analysis={analysis.clone()} />
         </section>
     }
+}
+
+/// The inference reads RTTs as the way to the target, which only ping and traceroute results measure.
+fn inference_applies(analysis: &LatencyAnalysis) -> bool {
+    !analysis.kinds.is_empty()
+        && analysis
+            .kinds
+            .iter()
+            .all(|kind| matches!(*kind, "ping" | "traceroute"))
 }
 
 fn probe_label(probe: &ProbeLatency) -> String {
