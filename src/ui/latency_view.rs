@@ -137,7 +137,14 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
     });
     let overlay = use_memo(InferenceKey(props.snapshot.clone(), props.choices), {
         let inference = inference.clone();
-        move |_| MapOverlay::of_inference(&inference)
+        let analysis = analysis.clone();
+        move |_| {
+            if inference_applies(&analysis) {
+                MapOverlay::of_inference(&inference)
+            } else {
+                MapOverlay::default()
+            }
+        }
     });
     let on_svg = {
         let points = points.clone();
@@ -159,7 +166,8 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
             <p class="provenance">{ describe_source(snapshot) }</p>
             { for snapshot.fetch_notes.iter().map(|note| html! { <p class="warning">{ note.clone() }</p> }) }
             <MapCanvas points={points.clone()} overlay={overlay.clone()}
-                summary={format!("Map of {} probes; {} got replies from the target. {}", points.len(), responding, inference.summary)} />
+                summary={format!("Map of {} probes; {} got replies from the target. {}", points.len(), responding,
+                    if inference_applies(&analysis) { inference.summary.as_str() } else { "" })} />
             <div class="map-actions">
                 <button onclick={on_svg}>{ "Download map (SVG)" }</button>
                 if !analysis.unplaced_probes.is_empty() {
