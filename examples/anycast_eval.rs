@@ -1,7 +1,8 @@
 //! Prints how the inference scores on the anycast ground truth (iGreedy's PlanetLab data sets in
 //! `tests/fixtures/anycast/`): per data set, the sites found against the true sites, invented sites and
 //! the median placement error, then every single-site subset. `cargo run --release --example
-//! anycast_eval [POPULATION_WEIGHT]` (default 0.5) also lets the city-choice weight be compared.
+//! anycast_eval [POPULATION_WEIGHT [FIBER_FACTOR]]` (defaults 0.5 and 2/3) also lets the city-choice
+//! weight and the assumed signal speed be compared (the factor is clamped to its allowed range).
 // An example over committed fixtures: a broken fixture should stop it with its message.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -12,29 +13,29 @@ use ground_truth::{DATASETS, evaluate, load, median, single_site_subsets};
 use vantage::infer::{Assumptions, Verdict};
 
 fn main() {
-    let population_weight = std::env::args()
-        .nth(1)
-        .and_then(|arg| arg.parse().ok())
-        .unwrap_or(0.5);
+    let argument = |n: usize| std::env::args().nth(n).and_then(|arg| arg.parse().ok());
+    let population_weight = argument(1).unwrap_or(0.5);
     let assumptions = Assumptions {
         population_weight,
+        fiber_factor: argument(2).unwrap_or(2.0 / 3.0),
         ..Assumptions::default()
-    };
+    }
+    .sanitised();
     println!(
         "population weight {population_weight}, fibre factor {:.3}",
         assumptions.fiber_factor
     );
     println!();
     println!(
-        "| data set | probes | true sites | sites found | invented | median error km | found within 100 km |"
+        "| data set | probes | true sites | sites found | invented | median error km | found within 100 km | possible further (real) |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     let mut all_errors = Vec::new();
     for name in DATASETS {
         let evaluation = evaluate(&load(name), &assumptions);
         all_errors.extend(evaluation.errors_km.iter().copied());
         println!(
-            "| {} | {} | {} | {} | {} | {:.0} | {} |",
+            "| {} | {} | {} | {} | {} | {:.0} | {} | {} ({}) |",
             evaluation.name,
             evaluation.observations,
             evaluation.true_sites,
@@ -42,6 +43,8 @@ fn main() {
             evaluation.invented,
             median(&evaluation.errors_km).unwrap_or(f64::NAN),
             evaluation.within_100_km,
+            evaluation.possible,
+            evaluation.possible_real,
         );
     }
     println!(

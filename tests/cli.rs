@@ -182,9 +182,10 @@ fn locate_reads_a_csv_and_names_one_site() {
 }
 
 #[test]
-fn locate_on_atlas_results_points_at_the_misplaced_probe() {
+fn locate_on_atlas_results_sets_the_misplaced_probe_aside() {
     // Wikipedia's Amsterdam address, traced from 87 probes: probe 4484 says it is in Addis Ababa, yet
-    // its route runs through AMS-IX and ends 24.7 ms later; every contradiction involves it.
+    // its route runs through AMS-IX and ends 24.7 ms later; every contradiction involves it, and no
+    // other probe backs a second site, so it is set aside and the rest agree on Amsterdam.
     let (code, json, _) = vantage(&[
         "locate",
         &fixture("traceroute_latest_msm1033154.json"),
@@ -192,15 +193,15 @@ fn locate_on_atlas_results_points_at_the_misplaced_probe() {
         &fixture("probes_page_msm1033154.json"),
     ]);
     assert_eq!(code, 0);
-    assert_eq!(json["verdict"], "anycast");
+    assert_eq!(json["verdict"], "one-site");
+    assert_eq!(json["sites"][0]["city"], "Amsterdam");
     assert_eq!(json["evidence"]["in_every_violation"][0], "4484");
-    assert!(json["summary"].as_str().unwrap().contains("probe 4484"));
+    assert_eq!(json["evidence"]["set_aside"][0]["id"], "4484");
     assert!(
-        json["sites"]
-            .as_array()
+        json["summary"]
+            .as_str()
             .unwrap()
-            .iter()
-            .any(|s| s["city"] == "Amsterdam")
+            .starts_with("Probe 4484's RTT")
     );
     // Probes that never reached the target are diagnostics, not observations.
     assert!(json["diagnostics"].as_array().unwrap().len() > 40);
@@ -214,7 +215,9 @@ fn locate_on_atlas_results_points_at_the_misplaced_probe() {
         "1",
     ]);
     assert_eq!(vacuum["assumptions"]["fiber_factor"], 1.0);
-    assert_eq!(vacuum["verdict"], "anycast");
+    assert!(vacuum["evidence"]["violation_count"].as_u64().unwrap() > 0);
+    assert_eq!(vacuum["evidence"]["set_aside"][0]["id"], "4484");
+    assert_ne!(vacuum["verdict"], "anycast");
 }
 
 #[test]

@@ -12,18 +12,22 @@
 //! cannot use become diagnostics. Every public output type is `Serialize + Clone + PartialEq` so the UI
 //! can render it as props.
 
+pub mod corroborate;
 pub mod disc;
 pub mod presence;
 pub mod region;
 pub mod sites;
 pub mod table;
 
+use std::collections::BTreeSet;
+
 use serde::{Serialize, Serializer};
 
 use crate::format;
-use crate::geo::{City, Continent, continent_of, haversine_km, nearest_city};
+use crate::geo::{City, Continent, continent_of, country_name, haversine_km, nearest_city};
 use crate::latency::ProbeLatency;
 
+pub use corroborate::SAME_LOCATION_KM;
 pub use disc::{SPEED_OF_LIGHT_KM_PER_MS, Violation, Violations};
 pub use presence::{BestProbe, ContinentPresence, PresenceFinding};
 pub use region::{FeasibleRegion, LatLon, NoCommonPoint};
@@ -105,6 +109,12 @@ pub fn observations_from_latency(
     (observations, diagnostics)
 }
 
+/// The lowest allowed [`Assumptions::fiber_factor`]: below it, discs would be smaller than physics and
+/// real paths back, and contradictions (so sites) could be invented. See the field's documentation.
+pub const MIN_FIBER_FACTOR: f64 = 0.6;
+/// The highest allowed [`Assumptions::fiber_factor`]: light in vacuum.
+pub const MAX_FIBER_FACTOR: f64 = 1.0;
+
 /// The constants of the inference, visible to the reader and adjustable. Out-of-range values are
 /// clamped by [`Assumptions::sanitised`] before use, never trusted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -112,8 +122,17 @@ pub struct Assumptions {
     /// The fastest a signal is assumed to travel, as a fraction of c. Default 2/3: light in silica
     /// fibre (refractive index about 1.47) moves at c/1.47 ≈ 0.68 c, and 2/3 is the figure used by
     /// constraint-based geolocation (Gueye et al. 2006; Katz-Bassett et al., "Towards IP geolocation
-    /// using delay and topology measurements", IMC 2006) and by iGreedy. Clamped to [0.3, 1.0]: 1.0 is
-    /// light in vacuum (nothing is faster, so discs can only be too large, never too small).
+    /// using delay and topology measurements", IMC 2006) and by iGreedy.
+    ///
+    /// Clamped from [`MIN_FIBER_FACTOR`] (0.6) to [`MAX_FIBER_FACTOR`] (1.0). Raising the factor is
+    /// always safe: discs grow, so contradictions can only disappear (1.0 is light in vacuum, and
+    /// nothing is faster). Lowering it is the unsafe direction: it assumes signals slower than fibre
+    /// carries them, so discs shrink below what physics allows and two probes that reached one place
+    /// can look contradictory, i.e. a site can be invented. A little below 0.68 c is still backed by
+    /// real paths being longer than great circles (a median of about twice the fibre latency, Bozkurt
+    /// et al., PAM 2017, see `path_stretch`). On the anycast ground truth, the engine without site
+    /// corroboration invented a site on the Edgecast data at 0.5 and none from 0.55 up; 0.6 keeps a
+    /// margin above that, and the floor does not rely on corroboration to be safe.
     pub fiber_factor: f64,
     /// Every disc is widened by this much (km, default 1) to absorb rounding and small errors in probe
     /// coordinates. Clamped to [0, 1,000].
@@ -166,7 +185,12 @@ impl Assumptions {
     pub fn sanitised(&self) -> Assumptions {
         let default = Assumptions::default();
         Assumptions {
-            fiber_factor: sane(self.fiber_factor, 0.3, 1.0, default.fiber_factor),
+            fiber_factor: sane(
+                self.fiber_factor,
+                MIN_FIBER_FACTOR,
+                MAX_FIBER_FACTOR,
+                default.fiber_factor,
+            ),
             location_tolerance_km: sane(
                 self.location_tolerance_km,
                 0.0,
@@ -201,6 +225,12 @@ impl Assumptions {
         rtt_min_ms * self.km_per_rtt_ms()
     }
 
+    /// Probes closer together than this count as one vantage location, which can back no site but its
+    /// own: the location tolerance, or [`SAME_LOCATION_KM`] when that is larger.
+    pub fn same_location_km(&self) -> f64 {
+        self.sanitised().location_tolerance_km.max(SAME_LOCATION_KM)
+    }
+
     /// The RTT a site within `presence_radius_km` would give: 2R / (c·f) × stretch + access margin.
     pub fn local_baseline_ms(&self) -> f64 {
         let a = self.sanitised();
@@ -229,6 +259,12 @@ impl Assumptions {
                 format::km(a.location_tolerance_km)
             ),
             format!(
+                "So a site is only counted when probes at two places (more than {} apart) both show \
+                 it: one misplaced probe, or several at one registered position, cannot make a site. \
+                 A probe that alone contradicts all the others is set aside and named.",
+                format::km(a.same_location_km())
+            ),
+            format!(
                 "A local site is one within {} of a probe; it would answer within about {} ms (twice \
                  that distance in fibre, × {:.1} for real paths, + {} ms for the access link).",
                 format::km(a.presence_radius_km),
@@ -245,7 +281,8 @@ impl Assumptions {
 pub enum Verdict {
     /// Every observation is consistent with one place, and that place is small enough to name.
     OneSite,
-    /// Some observations cannot have reached the same place: at least `sites` distinct sites.
+    /// Some observations cannot have reached the same place: at least `sites` distinct sites, each
+    /// seen by probes at two or more places, so that no single misplaced probe can account for one.
     Anycast { sites: usize },
     /// The data cannot decide: too few observations, or a region too large to be a claim.
     Inconclusive,
@@ -324,6 +361,28 @@ pub struct Evidence {
     /// Anycast: observations whose disc contains no site's position (they reached a site that the
     /// disjoint discs did not reveal, or one of the sites lies outside its placed city).
     pub unassigned: Vec<String>,
+    /// Observations left out of the verdict: a probe location whose RTT contradicts the others while
+    /// no probe elsewhere backs it (its registered position is probably wrong, or it alone reached
+    /// another site), with every probe at that position. Empty unless the verdict says so.
+    pub set_aside: Vec<SetAside>,
+    /// Possible further sites, each resting on one probe location: disjoint from the counted sites'
+    /// ranges (anycast) or from each other (inconclusive), but not backed by a probe elsewhere, so
+    /// one misplaced probe could explain each. Never counted in the verdict.
+    pub uncorroborated_sites: Vec<Site>,
+}
+
+/// An observation set aside because its location alone contradicts the others.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SetAside {
+    pub id: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub country_code: Option<String>,
+    pub rtt_min_ms: f64,
+    /// How many probes at other locations its range is disjoint from.
+    pub contradicts: usize,
+    /// Why, in plain words.
+    pub reason: String,
 }
 
 /// Everything the engine concludes, with its reasons.
@@ -360,13 +419,23 @@ pub fn speed_of_light_violations(
     disc::violations(&discs, limit)
 }
 
+/// A contradiction is explained by one misplaced probe location at most this many times per inference.
+/// Each set-aside location is a separate probe whose registered position must be wrong by thousands of
+/// km; beyond a few, "the target has several sites, each seen by one probe" is as good an explanation,
+/// and the verdict stays inconclusive instead.
+const MAX_SET_ASIDE_LOCATIONS: usize = 3;
+
 /// Runs the whole inference over a set of observations.
+///
+/// Contradictions are weighed location by location: a site counts only when probes at two places back
+/// it ([`corroborate`]); a single location that alone contradicts everyone else, while the others are
+/// backed, is set aside and the rest analysed again, so one misplaced probe can never make a target
+/// look anycast.
 pub fn infer(observations: &[Observation], assumptions: &Assumptions) -> Inference {
     let assumptions = assumptions.sanitised();
     let (discs, diagnostics) = disc::discs(observations, &assumptions);
     let found = disc::violations(&discs, EVIDENCE_PAIRS);
     let continents = presence::continents_of(observations, &discs);
-    let unmeasured = unmeasured_continents(observations, &discs, &continents, &assumptions);
     let mut inference = Inference {
         verdict: Verdict::Inconclusive,
         sites: Vec::new(),
@@ -380,6 +449,8 @@ pub fn infer(observations: &[Observation], assumptions: &Assumptions) -> Inferen
             likely_city: None,
             no_common_point: None,
             unassigned: Vec::new(),
+            set_aside: Vec::new(),
+            uncorroborated_sites: Vec::new(),
         },
         presence: Vec::new(),
         summary: String::new(),
@@ -398,15 +469,164 @@ pub fn infer(observations: &[Observation], assumptions: &Assumptions) -> Inferen
         );
         return inference;
     }
-    let site = if inference.evidence.violation_count > 0 {
-        anycast(&mut inference, &discs, &unmeasured);
-        None
-    } else {
-        one_site(&mut inference, &discs, &unmeasured)
-    };
+    let same_location_km = assumptions.same_location_km();
+    // Observation indices set aside so far, and one sentence per set-aside location.
+    let mut aside: BTreeSet<usize> = BTreeSet::new();
+    let mut explanations: Vec<String> = Vec::new();
+    let mut site = None;
+    let mut rest: Vec<Disc>;
+    let mut joined_as_subject = false;
+    let mut round = 0;
+    loop {
+        rest = discs
+            .iter()
+            .filter(|disc| !aside.contains(&disc.index))
+            .cloned()
+            .collect();
+        let rest_continents = continents_in_play(&discs, &continents, &aside);
+        let unmeasured = unmeasured_continents(observations, &rest, &rest_continents, &assumptions);
+        // The first round's contradictions are those of all discs, already counted.
+        let contradictory = if aside.is_empty() {
+            inference.evidence.violation_count
+        } else {
+            disc::violations(&rest, 0).total
+        };
+        if contradictory == 0 {
+            let subject = Subject::of(rest.len(), !aside.is_empty());
+            site = one_site(&mut inference, &rest, &unmeasured, &subject);
+            joined_as_subject = subject.joins;
+            break;
+        }
+        let set = disc::independent_set(&rest);
+        let backing = corroborate::corroborate(&rest, &set, same_location_km);
+        if backing.counted.len() >= 2 {
+            anycast(
+                &mut inference,
+                &rest,
+                &backing,
+                same_location_km,
+                &unmeasured,
+            );
+            break;
+        }
+        // One location alone against a side that was backed from the start: that location is the
+        // simplest explanation (its position is wrong, or it alone reached another site).
+        let lone = match (backing.counted.as_slice(), backing.unbacked.as_slice()) {
+            ([kept], [lone]) if backing.backed_at_first.contains(kept) => Some(*lone),
+            _ => None,
+        };
+        match lone {
+            Some(lone) if round < MAX_SET_ASIDE_LOCATIONS => {
+                let (indices, records, sentence) =
+                    set_aside_location(observations, &rest, lone, same_location_km);
+                aside.extend(indices);
+                inference.evidence.set_aside.extend(records);
+                explanations.push(sentence);
+                round += 1;
+            }
+            _ => {
+                unproven(
+                    &mut inference,
+                    observations,
+                    &rest,
+                    &backing,
+                    same_location_km,
+                    lone.is_some(),
+                );
+                break;
+            }
+        }
+    }
+    if !explanations.is_empty() {
+        let body = std::mem::take(&mut inference.summary);
+        let it = if explanations.len() == 1 {
+            "it"
+        } else {
+            "them"
+        };
+        inference.summary = if joined_as_subject {
+            format!("{} Set aside, {body}", explanations.join(" "))
+        } else {
+            format!("{} With {it} set aside: {body}", explanations.join(" "))
+        };
+        let ids: Vec<&str> = inference
+            .evidence
+            .set_aside
+            .iter()
+            .map(|record| record.id.as_str())
+            .collect();
+        let check = format!(
+            "Check the registered position of {} {} (the network and the route's first hops often \
+             show where a probe really is), or add probes near it: if they too answer that fast, \
+             there is a site there.",
+            if ids.len() == 1 { "probe" } else { "probes" },
+            list(&ids)
+        );
+        inference.suggestion = Some(match inference.suggestion.take() {
+            Some(rest) => format!("{check} {rest}"),
+            None => check,
+        });
+        inference.falsifiable_by.push(format!(
+            "Setting aside rests on probe positions: a second probe near {} that also answered that \
+             fast would show a real site there, not a misplaced probe.",
+            if explanations.len() == 1 {
+                "the set-aside probe's registered position"
+            } else {
+                "a set-aside probe's registered position"
+            }
+        ));
+    }
+    let rest_continents = continents_in_play(&discs, &continents, &aside);
     inference.presence =
-        presence::presence_with(observations, &discs, &continents, &assumptions, site);
+        presence::presence_with(observations, &rest, &rest_continents, &assumptions, site);
+    explain_set_aside_presence(&mut inference, &discs, &continents, &aside);
     inference
+}
+
+/// The continents of the discs that are still in play, in the same order as the discs themselves.
+fn continents_in_play(
+    discs: &[Disc],
+    continents: &[Option<Continent>],
+    aside: &BTreeSet<usize>,
+) -> Vec<Option<Continent>> {
+    discs
+        .iter()
+        .zip(continents)
+        .filter(|(disc, _)| !aside.contains(&disc.index))
+        .map(|(_, continent)| *continent)
+        .collect()
+}
+
+/// A continent whose only probes were set aside reads "not measured (no probe there)"; say why.
+fn explain_set_aside_presence(
+    inference: &mut Inference,
+    discs: &[Disc],
+    continents: &[Option<Continent>],
+    aside: &BTreeSet<usize>,
+) {
+    for row in &mut inference.presence {
+        if row.finding != PresenceFinding::NotMeasured {
+            continue;
+        }
+        let ids: Vec<&str> = discs
+            .iter()
+            .zip(continents)
+            .filter(|(disc, continent)| {
+                aside.contains(&disc.index) && **continent == Some(row.continent)
+            })
+            .map(|(disc, _)| disc.id.as_str())
+            .collect();
+        if !ids.is_empty() {
+            let probes = if ids.len() == 1 { "probe" } else { "probes" };
+            row.sentence = format!(
+                "{}: not measured (its only {probes}, {}, {} set aside: {} RTT contradicts the others).",
+                row.continent_name,
+                list(&ids),
+                if ids.len() == 1 { "was" } else { "were" },
+                if ids.len() == 1 { "its" } else { "their" },
+            );
+        }
+    }
 }
 
 /// The names of the inhabited continents where no usable observation is, for suggestions.
@@ -432,11 +652,147 @@ fn list(names: &[&str]) -> String {
     }
 }
 
-fn anycast(inference: &mut Inference, discs: &[Disc], unmeasured: &[&str]) {
-    let set = disc::independent_set(discs);
-    let sites = sites::anycast_sites(discs, &set, inference.assumptions.population_weight);
+/// "from Ethiopia", or "from 9.02, 38.76" when the observation has no known country.
+fn from_where(observation: Option<&Observation>, disc: &Disc) -> String {
+    match observation
+        .and_then(|o| o.country_code.as_deref())
+        .and_then(country_name)
+    {
+        Some(name) => format!("from {name}"),
+        None => format!("from {:.2}, {:.2}", disc.lat, disc.lon),
+    }
+}
+
+fn probes_count(count: usize) -> String {
+    if count == 1 {
+        "1 other probe".to_string()
+    } else {
+        format!("{count} other probes")
+    }
+}
+
+/// Sets aside the probe at `rest[lone]` and every probe at its position: their observation indices,
+/// their records, and the sentence that says why.
+fn set_aside_location(
+    observations: &[Observation],
+    rest: &[Disc],
+    lone: usize,
+    same_location_km: f64,
+) -> (Vec<usize>, Vec<SetAside>, String) {
+    let Some(anchor) = rest.get(lone) else {
+        return (Vec::new(), Vec::new(), String::new());
+    };
+    let record = |disc: &Disc, reason: String| SetAside {
+        id: disc.id.clone(),
+        lat: disc.lat,
+        lon: disc.lon,
+        country_code: observations
+            .get(disc.index)
+            .and_then(|o| o.country_code.clone()),
+        rtt_min_ms: disc.rtt_min_ms,
+        contradicts: rest
+            .iter()
+            .position(|other| other.index == disc.index)
+            .map_or(0, |position| {
+                corroborate::contradictions(rest, position, same_location_km)
+            }),
+        reason,
+    };
+    let contradicts = corroborate::contradictions(rest, lone, same_location_km);
+    let mut records = vec![record(
+        anchor,
+        format!(
+            "its RTT contradicts {} and no probe elsewhere backs a second site: its registered \
+             position is probably wrong, or it alone reached another site",
+            probes_count(contradicts)
+        ),
+    )];
+    let twins: Vec<&Disc> = rest
+        .iter()
+        .filter(|disc| disc.index != anchor.index)
+        .filter(|disc| !corroborate::elsewhere(anchor, disc, same_location_km))
+        .collect();
+    for twin in &twins {
+        records.push(record(
+            twin,
+            format!(
+                "registered within {} of probe {}, which was set aside: probes at one position \
+                 count as one location",
+                format::km(same_location_km),
+                anchor.id
+            ),
+        ));
+    }
+    let from = from_where(observations.get(anchor.index), anchor);
+    let sentence = if twins.is_empty() {
+        format!(
+            "Probe {}'s RTT ({} ms {from}) contradicts {}: its registered position is probably \
+             wrong, or it alone reached another site.",
+            anchor.id,
+            format::ms(Some(anchor.rtt_min_ms)),
+            probes_count(contradicts)
+        )
+    } else {
+        let mut ids: Vec<&str> = vec![anchor.id.as_str()];
+        ids.extend(twins.iter().map(|twin| twin.id.as_str()));
+        format!(
+            "Probes {}, registered at one position, answer {from} in as little as {} ms and \
+             contradict {}: their position is probably wrong, or they alone reached another site.",
+            list(&ids),
+            format::ms(Some(anchor.rtt_min_ms)),
+            probes_count(contradicts)
+        )
+    };
+    let mut indices = vec![anchor.index];
+    indices.extend(twins.iter().map(|twin| twin.index));
+    (indices, records, sentence)
+}
+
+/// The probes at the location of `disc` (itself first), for the vantages of a possible site.
+fn at_location(discs: &[Disc], disc: &Disc, same_location_km: f64) -> Vec<String> {
+    let mut ids = vec![disc.id.clone()];
+    ids.extend(
+        discs
+            .iter()
+            .filter(|other| other.index != disc.index)
+            .filter(|other| !corroborate::elsewhere(disc, other, same_location_km))
+            .map(|other| other.id.clone()),
+    );
+    ids
+}
+
+/// Possible sites, one per disc, each with the probes at its location as vantages.
+fn possible_sites(
+    discs: &[Disc],
+    positions: &[usize],
+    same_location_km: f64,
+    population_weight: f64,
+) -> Vec<Site> {
+    positions
+        .iter()
+        .filter_map(|&position| discs.get(position))
+        .map(|disc| {
+            let mut site = sites::site_in_disc(disc, population_weight);
+            site.vantages = at_location(discs, disc, same_location_km);
+            site
+        })
+        .collect()
+}
+
+fn anycast(
+    inference: &mut Inference,
+    discs: &[Disc],
+    backing: &corroborate::Corroboration,
+    same_location_km: f64,
+    unmeasured: &[&str],
+) {
+    let set = &backing.counted;
+    let weight = inference.assumptions.population_weight;
+    let sites = sites::anycast_sites(discs, set, weight);
     let evidence = &mut inference.evidence;
-    let assigned: std::collections::BTreeSet<&str> = sites
+    evidence.uncorroborated_sites =
+        possible_sites(discs, &backing.unbacked, same_location_km, weight);
+    let assigned: BTreeSet<&str> = sites
         .iter()
         .flat_map(|site| site.vantages.iter().map(String::as_str))
         .collect();
@@ -473,39 +829,50 @@ fn anycast(inference: &mut Inference, discs: &[Disc], unmeasured: &[&str]) {
     evidence.violated_pairs = proof;
     let count = sites.len();
     let violation_count = evidence.violation_count;
-    // A lone probe in every contradiction is worth saying first: one wrong position (hosts set them by
-    // hand) would explain everything, and checking it is the cheapest next step.
-    let suspect = match evidence.in_every_violation.as_slice() {
-        [one] if violation_count > 1 => Some(one.clone()),
-        _ => None,
-    };
     inference.verdict = Verdict::Anycast { sites: count };
     inference.summary = format!(
         "At least {count} sites: {count} probes' ranges are mutually disjoint, so no single place could \
-         answer them all in the time measured ({violation_count} contradictory probe pairs in all)."
+         answer them all in the time measured ({violation_count} contradictory probe pairs in all). \
+         Each site is also seen by a probe at another place, so no single misplaced probe can account \
+         for one."
     );
-    if let Some(suspect) = &suspect {
-        inference.summary.push_str(&format!(
-            " Every contradiction involves probe {suspect}: if its position is wrong, one site could \
-             explain all the others."
-        ));
+    let possible: Vec<&str> = evidence
+        .uncorroborated_sites
+        .iter()
+        .map(|site| site.evidence_id.as_str())
+        .collect();
+    match possible.as_slice() {
+        [] => {}
+        [one] => inference.summary.push_str(&format!(
+            " Probe {one} suggests one more, not counted: it rests on that probe's location alone."
+        )),
+        many => inference.summary.push_str(&format!(
+            " Probes {} suggest {} more, not counted: each rests on one probe's location alone.",
+            list(many),
+            many.len()
+        )),
     }
     inference.falsifiable_by = vec![
         format!(
-            "The count stands unless a probe's position is wrong by more than the margin of its pairs \
-             (the smallest margin among the disjoint ranges is {}), or the replies did not all come \
-             from the target (a middlebox answering for it).",
+            "The count stands unless, for some site, probes at two places are both misplaced by more \
+             than the margin of their pairs (the smallest margin among the disjoint ranges is {}), or \
+             the replies did not all come from the target (a middlebox answering for it).",
             format::km(smallest_margin)
         ),
-        "It is a lower bound: sites that no probe reached, or whose probes' ranges overlap another \
-         site's, are not counted. The cities are the most likely ones inside each range, not \
-         measurements."
+        "It is a lower bound: sites that no probe reached, sites seen from one place only, and sites \
+         whose probes' ranges overlap another site's are not counted. The cities are the most likely \
+         ones inside each range, not measurements."
             .to_string(),
     ];
-    inference.suggestion = Some(if let Some(suspect) = &suspect {
+    inference.suggestion = Some(if !possible.is_empty() {
         format!(
-            "Check the position of probe {suspect} (its network and its route's first hops often show \
-             where it really is), or add probes near it."
+            "Add probes near {} {}: if one of them also answers fast, that site is real.",
+            if possible.len() == 1 {
+                "probe"
+            } else {
+                "probes"
+            },
+            list(&possible)
         )
     } else if unmeasured.is_empty() {
         "More probes near the largest ranges would locate those sites better, and may reveal more."
@@ -519,19 +886,121 @@ fn anycast(inference: &mut Inference, discs: &[Disc], unmeasured: &[&str]) {
     inference.sites = sites;
 }
 
+/// Contradictions that no backed site explains and no single location accounts for: inconclusive, with
+/// the unbacked discs as possible sites. `too_many` when the only reason is that enough locations were
+/// set aside already.
+fn unproven(
+    inference: &mut Inference,
+    observations: &[Observation],
+    discs: &[Disc],
+    backing: &corroborate::Corroboration,
+    same_location_km: f64,
+    too_many: bool,
+) {
+    let set = &backing.initial;
+    let weight = inference.assumptions.population_weight;
+    let unbacked: Vec<usize> = set
+        .iter()
+        .copied()
+        .filter(|member| !backing.backed_at_first.contains(member))
+        .collect();
+    inference.evidence.uncorroborated_sites =
+        possible_sites(discs, &unbacked, same_location_km, weight);
+    inference.evidence.constraining = set
+        .iter()
+        .filter_map(|&position| discs.get(position))
+        .map(DiscEvidence::of)
+        .collect();
+    let described: Vec<String> = unbacked
+        .iter()
+        .filter_map(|&position| discs.get(position))
+        .map(|disc| {
+            format!(
+                "{} ({} ms {})",
+                disc.id,
+                format::ms(Some(disc.rtt_min_ms)),
+                from_where(observations.get(disc.index), disc)
+            )
+        })
+        .collect();
+    let described: Vec<&str> = described.iter().map(String::as_str).collect();
+    let ids: Vec<&str> = unbacked
+        .iter()
+        .filter_map(|&position| discs.get(position))
+        .map(|disc| disc.id.as_str())
+        .collect();
+    let (probes, may) = if ids.len() == 1 {
+        ("probe", "It may be misplaced or may have")
+    } else {
+        ("probes", "Each of them may be misplaced or may have")
+    };
+    inference.summary = format!(
+        "{} probes' ranges are mutually disjoint, so no single place could answer them all, but no \
+         second site is seen from two places: the contradictions rest on {probes} {} alone. {may} \
+         reached a site of its own, so neither one site nor several is proven.",
+        set.len(),
+        list(&described),
+    );
+    if too_many {
+        inference.summary.push_str(&format!(
+            " ({MAX_SET_ASIDE_LOCATIONS} probe locations were set aside already: more misplaced \
+             probes than that is no simpler than more sites.)"
+        ));
+    }
+    inference.suggestion = Some(format!(
+        "Check the positions of {probes} {} (their networks and their routes' first hops often show \
+         where they really are), and add probes near them: a second probe near one that also answers \
+         fast would confirm a site there.",
+        list(&ids)
+    ));
+    inference.falsifiable_by = vec![
+        "A probe at another place whose range overlaps one of these and is disjoint from the others' \
+         would prove a second site; corrected probe positions could remove the contradictions."
+            .to_string(),
+    ];
+}
+
+/// Who the one-site summary speaks of: "All 5 probes", "The only probe", or, once some are set aside,
+/// "the other 38 probes" (then the summary follows "Set aside, ").
+struct Subject {
+    text: String,
+    joins: bool,
+}
+
+impl Subject {
+    fn of(count: usize, after_set_aside: bool) -> Subject {
+        let text = match (count, after_set_aside) {
+            (1, false) => "The only probe".to_string(),
+            (_, false) => format!("All {count} probes"),
+            (1, true) => "the only other probe".to_string(),
+            (_, true) => format!("the other {count} probes"),
+        };
+        Subject {
+            text,
+            joins: after_set_aside,
+        }
+    }
+}
+
 /// The one-site analysis; returns the site position for the presence table when it names one.
-fn one_site(inference: &mut Inference, discs: &[Disc], unmeasured: &[&str]) -> Option<(f64, f64)> {
+fn one_site(
+    inference: &mut Inference,
+    discs: &[Disc],
+    unmeasured: &[&str],
+    subject: &Subject,
+) -> Option<(f64, f64)> {
     let assumptions = inference.assumptions.clone();
     let count = discs.len();
-    let probes_text = if count == 1 {
-        "The only probe".to_string()
-    } else {
-        format!("All {count} probes")
-    };
+    let probes_text = &subject.text;
     match region::feasible_region(discs)? {
         RegionSearch::Empty(miss) => {
+            let no_two = if subject.joins {
+                format!("no two of {probes_text}")
+            } else {
+                "No two probes".to_string()
+            };
             inference.summary = format!(
-                "No two probes contradict each other, yet no single place is within reach of all {count}: \
+                "{no_two} contradict each other, yet no single place is within reach of all {count}: \
                  the closest point misses probe {}'s range by {}. Either there is more than one site or a \
                  probe is misplaced.",
                 miss.missed_id,

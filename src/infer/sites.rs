@@ -112,7 +112,7 @@ pub(crate) fn anycast_sites(
     sites
 }
 
-fn site_in_disc(disc: &Disc, population_weight: f64) -> Site {
+pub(crate) fn site_in_disc(disc: &Disc, population_weight: f64) -> Site {
     let candidates = candidates_in(disc);
     let (lat, lon, city, inside) = match likely_city(&candidates, population_weight) {
         Some(city) => (city.lat, city.lon, Some(city), true),

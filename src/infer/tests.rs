@@ -58,12 +58,14 @@ fn probes_around_amsterdam_agree_on_one_site() {
 }
 
 #[test]
-fn local_answers_on_three_continents_are_anycast() {
+fn local_answers_on_three_continents_each_seen_from_two_places_are_anycast() {
     let observations = [
         at("ams", 52.35, 4.90, 1.4),
         at("atl", 33.78, -84.40, 1.0),
         at("syd", -33.87, 151.21, 1.0),
         at("fra", 50.11, 8.68, 5.0),
+        at("atl-2", 33.95, -83.38, 2.0),
+        at("canberra", -35.28, 149.13, 4.0),
     ];
     let inference = infer(&observations, &Assumptions::default());
     assert_eq!(inference.verdict, Verdict::Anycast { sites: 3 });
@@ -78,11 +80,189 @@ fn local_answers_on_three_continents_are_anycast() {
         "{}",
         inference.summary
     );
-    assert_eq!(inference.evidence.violation_count, 5);
-    assert_eq!(inference.evidence.violated_pairs.len(), 5);
+    assert!(inference.evidence.uncorroborated_sites.is_empty());
+    assert!(inference.evidence.set_aside.is_empty());
+    assert_eq!(inference.evidence.violated_pairs[..3].len(), 3);
     let json = serde_json::to_value(&inference).unwrap();
     assert_eq!(json["verdict"], "anycast");
     assert_eq!(json["sites"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn two_sites_seen_from_two_places_stay_anycast_and_a_site_seen_from_one_is_not_counted() {
+    let observations = [
+        at("ams", 52.35, 4.90, 1.4),
+        at("utrecht", 52.09, 5.12, 3.0),
+        at("syd", -33.87, 151.21, 1.0),
+        at("canberra", -35.28, 149.13, 4.0),
+        // Tokyo answers in 1 ms, but no other probe sees a site there.
+        at("tokyo", 35.68, 139.69, 1.0),
+        // Two probes of one host share a position in São Paulo: one location, however many probes.
+        at("sao-paulo-1", -23.55, -46.63, 2.0),
+        at("sao-paulo-2", -23.55, -46.63, 2.2),
+    ];
+    let inference = infer(&observations, &Assumptions::default());
+    assert_eq!(inference.verdict, Verdict::Anycast { sites: 2 });
+    let evidence: Vec<&str> = inference
+        .sites
+        .iter()
+        .map(|site| site.evidence_id.as_str())
+        .collect();
+    assert_eq!(evidence, vec!["syd", "ams"]);
+    let possible: Vec<&str> = inference
+        .evidence
+        .uncorroborated_sites
+        .iter()
+        .map(|site| site.evidence_id.as_str())
+        .collect();
+    assert_eq!(possible.len(), 2, "{possible:?}");
+    assert!(possible.contains(&"tokyo"));
+    assert!(possible.contains(&"sao-paulo-1"));
+    let sao_paulo = inference
+        .evidence
+        .uncorroborated_sites
+        .iter()
+        .find(|site| site.evidence_id == "sao-paulo-1")
+        .unwrap();
+    assert_eq!(sao_paulo.vantages, vec!["sao-paulo-1", "sao-paulo-2"]);
+    assert!(
+        inference
+            .summary
+            .contains("suggest 2 more, not counted: each rests on one probe's location alone"),
+        "{}",
+        inference.summary
+    );
+    assert!(inference.suggestion.unwrap().contains("tokyo"));
+}
+
+#[test]
+fn a_misplaced_probe_in_the_example_is_not_a_second_site() {
+    // The built-in example: Wikipedia's Amsterdam address traced from 87 RIPE Atlas probes. Probe 4484
+    // is registered in Addis Ababa but is on a European cable network and answers in 24.7 ms; its range
+    // is disjoint from the Amsterdam probes', which once made "at least 2 sites", one in Dar es Salaam.
+    let results = include_str!("../../tests/fixtures/atlas/traceroute_latest_msm1033154.json");
+    let probes = include_str!("../../tests/fixtures/atlas/probes_page_msm1033154.json");
+    let analysis = crate::latency::analyse(
+        results,
+        &crate::atlas::probes::parse_probes_page(probes).probes,
+    );
+    let (observations, _) = observations_from_latency(&analysis.probes);
+    let inference = infer(&observations, &Assumptions::default());
+    assert_eq!(inference.verdict, Verdict::OneSite, "{}", inference.summary);
+    assert_eq!(inference.sites.len(), 1);
+    assert_eq!(inference.sites[0].city.as_deref(), Some("Amsterdam"));
+    assert_eq!(inference.sites[0].vantages.len(), 38);
+    assert!(!inference.sites[0].vantages.iter().any(|id| id == "4484"));
+    let aside = &inference.evidence.set_aside;
+    assert_eq!(aside.len(), 1);
+    assert_eq!(aside[0].id, "4484");
+    assert_eq!(aside[0].country_code.as_deref(), Some("ET"));
+    assert_eq!(aside[0].contradicts, inference.evidence.violation_count);
+    assert!(inference.evidence.uncorroborated_sites.is_empty());
+    // The contradiction is still reported: it is a fact about the data.
+    assert_eq!(inference.evidence.in_every_violation, vec!["4484"]);
+    assert!(
+        inference.summary.starts_with(
+            "Probe 4484's RTT (24.7 ms from Ethiopia) contradicts 23 other probes: its registered \
+             position is probably wrong, or it alone reached another site. Set aside, the other 38 \
+             probes are consistent with a single location: within a region ≈"
+        ),
+        "{}",
+        inference.summary
+    );
+    assert!(
+        inference
+            .summary
+            .ends_with("most likely near Amsterdam (NL)."),
+        "{}",
+        inference.summary
+    );
+    assert!(
+        inference
+            .suggestion
+            .as_deref()
+            .unwrap()
+            .starts_with("Check the registered position of probe 4484")
+    );
+    // Africa's only probe was set aside, so Africa is not measured rather than "local presence likely".
+    let africa = inference
+        .presence
+        .iter()
+        .find(|row| row.continent == Continent::Africa)
+        .unwrap();
+    assert_eq!(africa.finding, PresenceFinding::NotMeasured);
+    assert!(africa.sentence.contains("4484"), "{}", africa.sentence);
+}
+
+#[test]
+fn two_probes_at_one_wrong_position_are_set_aside_together() {
+    let observations = [
+        at("ams", 52.35, 4.96, 2.4),
+        at("utrecht", 52.09, 5.12, 3.0),
+        at("brussels", 50.85, 4.35, 5.0),
+        at("addis-1", 9.02, 38.76, 24.7),
+        at("addis-2", 9.02, 38.76, 25.3),
+    ];
+    let inference = infer(&observations, &Assumptions::default());
+    assert_eq!(inference.verdict, Verdict::OneSite, "{}", inference.summary);
+    let aside: Vec<&str> = inference
+        .evidence
+        .set_aside
+        .iter()
+        .map(|record| record.id.as_str())
+        .collect();
+    assert_eq!(aside, vec!["addis-1", "addis-2"]);
+    assert!(
+        inference.summary.starts_with(
+            "Probes addis-1 and addis-2, registered at one position, answer from 9.02, 38.76 in as \
+             little as 24.7 ms and contradict 3 other probes:"
+        ),
+        "{}",
+        inference.summary
+    );
+    assert!(
+        inference
+            .summary
+            .contains("Set aside, the other 3 probes are consistent with a single location"),
+        "{}",
+        inference.summary
+    );
+}
+
+#[test]
+fn two_lone_probes_that_contradict_each_other_prove_nothing() {
+    // One probe in Amsterdam and one in Sydney, each answering in 1 ms, and two slow probes that fit
+    // either: two sites, or one misplaced probe. Nothing tells which.
+    let observations = [
+        at("ams", 52.35, 4.90, 1.0),
+        at("syd", -33.87, 151.21, 1.0),
+        at("slow-1", 0.0, 100.0, 200.0),
+        at("slow-2", 10.0, 60.0, 200.0),
+    ];
+    let inference = infer(&observations, &Assumptions::default());
+    assert_eq!(inference.verdict, Verdict::Inconclusive);
+    assert!(inference.sites.is_empty());
+    assert!(inference.evidence.set_aside.is_empty());
+    assert_eq!(inference.evidence.uncorroborated_sites.len(), 2);
+    assert!(
+        inference
+            .summary
+            .contains("neither one site nor several is proven"),
+        "{}",
+        inference.summary
+    );
+    // Adding a second probe near Amsterdam backs that side: Sydney is then the lone contradiction.
+    let mut more = observations.to_vec();
+    more.push(at("utrecht", 52.09, 5.12, 3.0));
+    let inference = infer(&more, &Assumptions::default());
+    assert_eq!(inference.evidence.set_aside.len(), 1);
+    assert_eq!(inference.evidence.set_aside[0].id, "syd");
+    assert_ne!(
+        inference.verdict,
+        Verdict::Anycast { sites: 2 },
+        "{}",
+        inference.summary
+    );
 }
 
 #[test]
@@ -170,6 +350,13 @@ fn silly_assumptions_are_clamped() {
     };
     let sane = assumptions.sanitised();
     assert_eq!(sane.fiber_factor, 1.0);
+    // Slower than fibre would shrink discs below what physics allows: the floor is 0.6.
+    let slow = Assumptions {
+        fiber_factor: 0.5,
+        ..Assumptions::default()
+    };
+    assert_eq!(slow.sanitised().fiber_factor, MIN_FIBER_FACTOR);
+    assert_eq!(Assumptions::default().same_location_km(), SAME_LOCATION_KM);
     assert_eq!(sane.location_tolerance_km, 0.0);
     assert_eq!(sane.population_weight, 0.5);
     // With light in vacuum, 1 ms of RTT is 149.9 km.

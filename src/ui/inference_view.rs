@@ -205,8 +205,24 @@ pub fn InferenceView(props: &InferenceViewProps) -> Html {
             if let Some(suggestion) = &inference.suggestion {
                 <p class="suggestion">{ suggestion.clone() }</p>
             }
+            { for evidence.set_aside.iter().map(|probe| html! {
+                <p class="set-aside">
+                    <strong>{ format!("Set aside: probe {}{}, {} ms. ", probe.id,
+                        probe.country_code.as_deref().map(|code| format!(" ({})", country_name(code).unwrap_or(code))).unwrap_or_default(),
+                        format::ms(Some(probe.rtt_min_ms))) }</strong>
+                    { probe.reason.clone() }
+                </p>
+            }) }
             { for region }
             { for sites }
+            if !evidence.uncorroborated_sites.is_empty() {
+                <p class="hint possible-sites">
+                    { format!("Possible further sites, each resting on one probe location (a misplaced probe would look the same): {}.",
+                        evidence.uncorroborated_sites.iter().map(|site| format!("{} (probe {}, {} ms)",
+                            place(site.city.as_deref(), site.country.as_deref()), site.evidence_id,
+                            format::ms(Some(site.evidence_rtt_ms)))).collect::<Vec<_>>().join("; ")) }
+                </p>
+            }
             { for presence }
             if !absent.is_empty() {
                 <ul class="presence-findings">

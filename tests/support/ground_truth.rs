@@ -90,6 +90,10 @@ pub struct Evaluation {
     pub errors_km: Vec<f64>,
     pub within_100_km: usize,
     pub labels_found: Vec<String>,
+    /// Possible further sites (each resting on one probe location, not counted).
+    pub possible: usize,
+    /// How many of those are real sites that the counted ones do not already cover (distinct labels).
+    pub possible_real: usize,
 }
 
 pub fn median(values: &[f64]) -> Option<f64> {
@@ -111,6 +115,12 @@ pub fn evaluate(dataset: &Dataset, assumptions: &Assumptions) -> Evaluation {
         let truth = &dataset.sites[label];
         errors_km.push(haversine_km(site.lat, site.lon, truth.lat, truth.lon));
     }
+    let mut possible_real = 0;
+    for site in &inference.evidence.uncorroborated_sites {
+        if claimed.insert(dataset.labels[&site.evidence_id].clone()) {
+            possible_real += 1;
+        }
+    }
     let true_sites: BTreeSet<&String> = dataset.labels.values().collect();
     Evaluation {
         name: dataset.name,
@@ -122,6 +132,8 @@ pub fn evaluate(dataset: &Dataset, assumptions: &Assumptions) -> Evaluation {
         within_100_km: errors_km.iter().filter(|&&km| km <= 100.0).count(),
         errors_km,
         labels_found,
+        possible: inference.evidence.uncorroborated_sites.len(),
+        possible_real,
     }
 }
 
