@@ -48,6 +48,12 @@ traceroute never got an answer from the destination.
 - **The continent table** summarises the per-probe minimum RTTs: how many probes, how many got answers, \
 and the spread (10th percentile, median, 90th percentile).
 - **The probe table** lists every probe; click a column heading to sort.
+- **What the latencies prove** turns the RTTs into a verdict. Each probe's minimum RTT draws a disc \
+around it: the farthest away the server can be. The app intersects the discs and says *one site* (with \
+the region where it can be, shaded on the map), *several sites* (when some discs cannot overlap), or \
+that the data cannot decide. Here: one site, in a region a few hundred km across around Amsterdam, with \
+probe 4484 set aside (see below). *Evidence* lists the probes that shape the region; *Assumptions* \
+says what the verdict takes for granted and what would prove it wrong.
 - **Diagnostics** list results that are not latency data, such as probes that could not resolve the \
 name, instead of silently dropping them.
 
@@ -206,6 +212,15 @@ mod tests {
             CellBody::Markdown { source } => source.clone(),
             CellBody::Atlas(_) => String::new(),
         };
+        // The narrative's reading of the inference: one site near Amsterdam, probe 4484 set aside.
+        let (observations, _) = crate::infer::observations_from_latency(&analysis.probes);
+        let inference = crate::infer::infer(&observations, &atlas.inference.assumptions());
+        assert_eq!(inference.verdict, crate::infer::Verdict::OneSite);
+        assert_eq!(inference.sites[0].city.as_deref(), Some("Amsterdam"));
+        assert_eq!(inference.evidence.set_aside[0].id, "4484");
+        let across_km = inference.evidence.region.as_ref().unwrap().across_km;
+        assert!((100.0..1_000.0).contains(&across_km), "{across_km}");
+        assert!(narrative.contains("a few hundred km across around Amsterdam"));
         assert!(
             narrative.contains("39 of the 87")
                 && narrative.contains("24.7 ms")
