@@ -360,6 +360,10 @@ test('the example says where the site is, sets the misplaced probe aside, and ma
   assert.match(await inference.locator('.set-aside').innerText(), /4484/);
   assert.match(await inference.locator('.sites-table').innerText(), /Amsterdam/);
   assert.ok(await sitePixelCount(trace) > 20, 'the site and its region are drawn on the map');
+  // The K-root example: a table of PlanetLab latencies whose discs cannot all overlap.
+  const kroot = page.locator('article.cell[data-kind="Latency table"]').first().locator('section.inference');
+  assert.equal(await kroot.getAttribute('data-verdict'), 'anycast');
+  assert.match(await kroot.locator('.verdict').innerText(), /^At least \d+ sites/);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -399,4 +403,35 @@ test('tuning the fiber factor changes the verdict, and the choice travels with t
   assert.deepEqual(errors, []);
   assert.deepEqual(readerErrors, []);
   await reader.close();
+});
+
+test('a pasted table of latencies is mapped and proves anycast; a table without positions is refused', async () => {
+  const { context, page, errors } = await freshPage({ replayBase: null });
+  // Cloudflare's anycast address measured from PlanetLab (iGreedy data set, tests/fixtures/anycast/).
+  const table = fs.readFileSync(path.join(fixturesDir, '..', 'anycast', 'cloudflare-planetlab.tsv'), 'utf8');
+  const rows = table.trim().split('\n').slice(1).map((line) => line.split('\t'));
+  const trueSites = new Set(rows.map((row) => row[3])).size;
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await page.locator('.add-cell').last().getByRole('button', { name: '+ Latency table' }).click();
+  const cell = page.locator('article.cell[data-kind="Latency table"]').last();
+  await cell.getByRole('button', { name: 'Paste table…' }).click();
+  await cell.locator('textarea').fill(table);
+  await cell.getByRole('button', { name: 'Use pasted table' }).click();
+  const inference = cell.locator('section.inference');
+  await inference.waitFor();
+  assert.equal(await cell.locator('.headline').innerText(), `${rows.length} vantage points`);
+  assert.equal(await inference.getAttribute('data-verdict'), 'anycast');
+  const sites = await inference.locator('.sites-table tbody tr').count();
+  assert.ok(sites >= 2 && sites <= trueSites, `${sites} sites proven, ${trueSites} in the ground truth`);
+  assert.match(await inference.locator('.verdict').innerText(), new RegExp(`^At least ${sites} sites`));
+  assert.ok(await sitePixelCount(cell) > 20, 'the sites are drawn on the map');
+
+  // A second table with no latitude column explains itself and keeps the first one's data.
+  await cell.getByRole('button', { name: 'Paste table…' }).click();
+  await cell.locator('textarea').fill('host,rtt\na,1.0\n');
+  await cell.getByRole('button', { name: 'Use pasted table' }).click();
+  await cell.locator('.error[role="alert"]', { hasText: /No usable observation/ }).waitFor();
+  assert.equal(await inference.getAttribute('data-verdict'), 'anycast');
+  assert.deepEqual(errors, []);
+  await context.close();
 });

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::{
     AtlasCell, AtlasRequest, AtlasSnapshot, Cell, CellBody, CellId, InferenceChoices, Notebook,
-    SnapshotSource,
+    ObservationsCell, SnapshotSource, TableSnapshot,
 };
 use crate::atlas::probes::parse_probes_page;
 
@@ -20,9 +20,15 @@ const TRACEROUTE_PROBES: &str =
     include_str!(concat!(env!("OUT_DIR"), "/probes_page_msm1033154.json"));
 const PING_RESULTS: &str = include_str!(concat!(env!("OUT_DIR"), "/ping_latest_msm3359986.json"));
 const PING_PROBES: &str = include_str!(concat!(env!("OUT_DIR"), "/probes_page_msm3359986.json"));
+/// iGreedy's K-root data set: minimum RTTs from 338 PlanetLab nodes, with the site each node reached
+/// (the `gt` column, which the table reader ignores); origin in `tests/fixtures/anycast/README.md`.
+const K_ROOT_TABLE: &str = include_str!("../../tests/fixtures/anycast/k-planetlab.tsv");
 
 /// 2013-10-15T08:16:41Z, the creation time of measurement 1033154 in its metadata.
 const TRACEROUTE_RECORDED_UNIX_MS: i64 = 1_381_825_001_000;
+/// 2025-08-07, the commit that published the K-root data set in the MiGreedy repository (the
+/// measurements themselves are from the iGreedy campaigns of 2015).
+const K_ROOT_PUBLISHED_UNIX_MS: i64 = 1_754_524_800_000;
 /// 2016-01-20T02:22:25Z, the creation time of measurement 3359986.
 const PING_RECORDED_UNIX_MS: i64 = 1_453_256_545_000;
 
@@ -75,6 +81,21 @@ Measurement [3359986](https://atlas.ripe.net/measurements/3359986/) is an Atlas 
 2016: five probes pinged the RIPE Atlas anchor in Vienna (`at-vie-as1853`), three packets each. \
 Four probes are in Germany and one in the United Kingdom; their RTTs are what tens of milliseconds \
 across Europe look like.";
+
+const K_ROOT_NOTE: &str = "\
+## A third example: is K-root anycast?
+
+K-root, one of the thirteen DNS root name servers, is operated by the RIPE NCC. The table below is a \
+public research data set published with the iGreedy anycast studies (Cicalese et al., INFOCOM 2015 and \
+IEEE JSAC 2016): the minimum RTT from 338 PlanetLab nodes to K-root's address. Two nodes that both \
+answer within a millisecond, one in Tokyo and one in Athens, cannot have reached the same machine: \
+their discs do not overlap. The app counts such mutually exclusive discs and proves **at least 7 \
+sites**; two more rest on a single node each and are shown as possible, not counted.
+
+Each site is drawn at the most likely large city inside its proving disc. The disc is the evidence; \
+the city is a guess. In this data set every node is also labelled with the site that really answered \
+it (the `gt` column, which the app ignores), naming 11 sites: a lower bound of 7 with no false site \
+is what the physics can prove from these nodes.";
 
 const YOUR_TURN: &str = "\
 ## Your turn
@@ -159,7 +180,24 @@ pub fn demo_notebook() -> Notebook {
                     PING_RECORDED_UNIX_MS,
                 ),
             ),
-            markdown(6, YOUR_TURN),
+            markdown(6, K_ROOT_NOTE),
+            Cell {
+                id: CellId(7),
+                body: CellBody::Observations(ObservationsCell {
+                    snapshot: Some(Rc::new(TableSnapshot {
+                        source: SnapshotSource::Recording {
+                            citation:
+                                "iGreedy's K-root PlanetLab data set (rhendriks/MiGreedy, commit \
+                                       6c044d8, datasets/measurement+gt/k-planetlab)"
+                                    .to_string(),
+                        },
+                        fetched_at_unix_ms: K_ROOT_PUBLISHED_UNIX_MS,
+                        text: K_ROOT_TABLE.to_string(),
+                    })),
+                    inference: InferenceChoices::default(),
+                }),
+            },
+            markdown(8, YOUR_TURN),
         ],
     }
 }
@@ -176,12 +214,43 @@ mod tests {
             .iter()
             .filter_map(|cell| match &cell.body {
                 CellBody::Atlas(atlas) => atlas.snapshot.clone(),
-                CellBody::Markdown { .. } => None,
+                CellBody::Markdown { .. } | CellBody::Observations(_) => None,
             })
             .collect();
         assert_eq!(snapshots.len(), 2);
         assert_eq!(snapshots[0].probes.len(), 87);
         assert_eq!(snapshots[1].probes.len(), 5);
+    }
+
+    /// The K-root narrative states the verdict and the data set's own count of sites.
+    #[test]
+    fn the_k_root_narrative_matches_its_data() {
+        let demo = demo_notebook();
+        let CellBody::Markdown { source: narrative } = &demo.cells[5].body else {
+            panic!("cell 6 is the K-root note");
+        };
+        let CellBody::Observations(table) = &demo.cells[6].body else {
+            panic!("cell 7 is the K-root table");
+        };
+        let text = &table.snapshot.as_ref().unwrap().text;
+        let (observations, diagnostics) = crate::infer::parse_observation_table(text);
+        assert_eq!((observations.len(), diagnostics.len()), (338, 0));
+        let inference = crate::infer::infer(&observations, &table.inference.assumptions());
+        assert_eq!(
+            inference.verdict,
+            crate::infer::Verdict::Anycast { sites: 7 }
+        );
+        assert_eq!(inference.evidence.uncorroborated_sites.len(), 2);
+        let labels: std::collections::BTreeSet<&str> = text
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.split('\t').nth(3))
+            .collect();
+        assert_eq!(labels.len(), 11);
+        assert!(narrative.contains("338 PlanetLab nodes"));
+        assert!(narrative.contains("proves **at least 7 sites**"));
+        assert!(narrative.contains("two more rest on a single node"));
+        assert!(narrative.contains("naming 11 sites"));
     }
 
     /// The narrative states figures; they must stay true of the data it ships with.
@@ -210,7 +279,7 @@ mod tests {
         assert!(2.0 * distance_km / 200.0 > 57.0);
         let narrative = match &demo.cells[2].body {
             CellBody::Markdown { source } => source.clone(),
-            CellBody::Atlas(_) => String::new(),
+            CellBody::Atlas(_) | CellBody::Observations(_) => String::new(),
         };
         // The narrative's reading of the inference: one site near Amsterdam, probe 4484 set aside.
         let (observations, _) = crate::infer::observations_from_latency(&analysis.probes);

@@ -34,8 +34,13 @@ pub struct Cell {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CellBody {
-    Markdown { source: String },
+    Markdown {
+        source: String,
+    },
     Atlas(AtlasCell),
+    /// A table of latency observations (vantage position and minimum RTT) from any source: a
+    /// research data set, another platform's export, a spreadsheet.
+    Observations(ObservationsCell),
 }
 
 /// Which kind of cell the author asked to add.
@@ -43,6 +48,7 @@ pub enum CellBody {
 pub enum NewCellKind {
     Markdown,
     Atlas,
+    Observations,
 }
 
 /// An Atlas measurement cell: what the author asked for, and the data snapshot it produced.
@@ -57,6 +63,24 @@ pub struct AtlasCell {
     /// the request) so a reader of a shared report sees the verdict the author saw.
     #[serde(default)]
     pub inference: InferenceChoices,
+}
+
+/// A latency-observations cell: the table as the author supplied it, and the inference choices.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ObservationsCell {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Rc<TableSnapshot>>,
+    #[serde(default)]
+    pub inference: InferenceChoices,
+}
+
+/// The evidence behind an observations cell: the table text exactly as imported (CSV, TSV or
+/// semicolon-separated, with a header naming id, latitude, longitude and minimum RTT columns).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableSnapshot {
+    pub source: SnapshotSource,
+    pub fetched_at_unix_ms: i64,
+    pub text: String,
 }
 
 /// Tunable assumptions of the latency inference. Only the fiber factor is tunable: it is the one
@@ -243,6 +267,11 @@ pub enum Action {
         id: CellId,
         message: String,
     },
+    /// A table of observations was imported into an observations cell.
+    TableLoaded {
+        id: CellId,
+        snapshot: TableSnapshot,
+    },
     /// Data arrived (from the API, a file or a paste) and becomes the cell's snapshot.
     SnapshotLoaded {
         id: CellId,
@@ -300,8 +329,12 @@ impl Notebook {
                 cell.id = CellId(next);
                 seen.insert(cell.id);
             }
-            if let CellBody::Atlas(atlas) = &mut cell.body {
-                atlas.inference = atlas.inference.sanitized();
+            match &mut cell.body {
+                CellBody::Atlas(AtlasCell { inference, .. })
+                | CellBody::Observations(ObservationsCell { inference, .. }) => {
+                    *inference = inference.sanitized();
+                }
+                CellBody::Markdown { .. } => {}
             }
         }
         self
@@ -340,7 +373,18 @@ impl AppState {
             .find(|cell| cell.id == id)
             .and_then(|cell| match &mut cell.body {
                 CellBody::Atlas(atlas) => Some(atlas),
-                CellBody::Markdown { .. } => None,
+                CellBody::Markdown { .. } | CellBody::Observations(_) => None,
+            })
+    }
+
+    fn observations_cell_mut(&mut self, id: CellId) -> Option<&mut ObservationsCell> {
+        self.notebook
+            .cells
+            .iter_mut()
+            .find(|cell| cell.id == id)
+            .and_then(|cell| match &mut cell.body {
+                CellBody::Observations(table) => Some(table),
+                CellBody::Markdown { .. } | CellBody::Atlas(_) => None,
             })
     }
 }
@@ -368,6 +412,7 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
                     source: String::new(),
                 },
                 NewCellKind::Atlas => CellBody::Atlas(AtlasCell::default()),
+                NewCellKind::Observations => CellBody::Observations(ObservationsCell::default()),
             };
             let at = after
                 .and_then(|after| state.notebook.index_of(after))
@@ -394,6 +439,14 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
         Action::SetInference { id, choices } => {
             if let Some(atlas) = state.atlas_cell_mut(id) {
                 atlas.inference = choices.sanitized();
+            } else if let Some(table) = state.observations_cell_mut(id) {
+                table.inference = choices.sanitized();
+            }
+        }
+        Action::TableLoaded { id, snapshot } => {
+            if let Some(table) = state.observations_cell_mut(id) {
+                table.snapshot = Some(Rc::new(snapshot));
+                state.set_fetch_state(id, FetchState::Idle);
             }
         }
         Action::MoveCell { id, direction } => {
@@ -432,6 +485,8 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
         Action::ClearSnapshot { id } => {
             if let Some(atlas) = state.atlas_cell_mut(id) {
                 atlas.snapshot = None;
+            } else if let Some(table) = state.observations_cell_mut(id) {
+                table.snapshot = None;
             }
         }
         Action::Open {
@@ -545,7 +600,7 @@ mod tests {
         let state = state_with(&[NewCellKind::Atlas]);
         let factor_of = |state: &AppState| match &state.notebook.cells[0].body {
             CellBody::Atlas(atlas) => atlas.inference.fiber_factor,
-            CellBody::Markdown { .. } => f64::NAN,
+            CellBody::Markdown { .. } | CellBody::Observations(_) => f64::NAN,
         };
         assert_eq!(
             factor_of(&state),
@@ -587,6 +642,58 @@ mod tests {
             panic!("an Atlas cell");
         };
         assert_eq!(atlas.inference, InferenceChoices::default());
+    }
+
+    #[test]
+    fn an_observations_cell_takes_a_table_and_its_own_choices() {
+        let state = state_with(&[NewCellKind::Observations, NewCellKind::Atlas]);
+        let snapshot = TableSnapshot {
+            source: SnapshotSource::Pasted,
+            fetched_at_unix_ms: 7,
+            text: "id,lat,lon,rtt\na,52.37,4.9,1.2\n".into(),
+        };
+        let state = apply(
+            state,
+            Action::TableLoaded {
+                id: CellId(1),
+                snapshot: snapshot.clone(),
+            },
+        );
+        let state = apply(
+            state,
+            Action::SetInference {
+                id: CellId(1),
+                choices: InferenceChoices { fiber_factor: 0.9 },
+            },
+        );
+        // A table sent to an Atlas cell (a stale request) changes nothing.
+        let unchanged = apply(
+            state.clone(),
+            Action::TableLoaded {
+                id: CellId(2),
+                snapshot,
+            },
+        );
+        assert_eq!(unchanged.notebook, state.notebook);
+        match &state.notebook.cells[0].body {
+            CellBody::Observations(table) => {
+                assert_eq!(
+                    table.snapshot.as_ref().map(|s| s.fetched_at_unix_ms),
+                    Some(7)
+                );
+                assert_eq!(table.inference.fiber_factor, 0.9);
+            }
+            other => panic!("expected an observations cell, got {other:?}"),
+        }
+        match &state.notebook.cells[1].body {
+            CellBody::Atlas(atlas) => assert_eq!(atlas.inference, InferenceChoices::default()),
+            other => panic!("expected an Atlas cell, got {other:?}"),
+        }
+        let state = apply(state, Action::ClearSnapshot { id: CellId(1) });
+        assert!(matches!(
+            &state.notebook.cells[0].body,
+            CellBody::Observations(ObservationsCell { snapshot: None, .. })
+        ));
     }
 
     #[test]
@@ -653,7 +760,7 @@ mod tests {
                 atlas.snapshot.as_ref().map(|s| s.fetched_at_unix_ms),
                 Some(5)
             ),
-            CellBody::Markdown { .. } => panic!("expected an Atlas cell"),
+            other => panic!("expected an Atlas cell, got {other:?}"),
         }
     }
 

@@ -8,18 +8,14 @@ use yew::prelude::*;
 
 use super::StoreHandle;
 use super::browser;
+use super::import::ImportControls;
 use super::latency_view::LatencyView;
 use crate::atlas::parse_results;
-use crate::format;
 use crate::net;
 use crate::notebook::{
     Action, AtlasCell, AtlasRequest, AtlasSnapshot, CellId, FetchState, SnapshotSource,
 };
 use crate::settings::Settings;
-
-/// Files and pastes above this size are refused: parsing them would freeze the tab, and such a notebook
-/// could not be autosaved or shared anyway. Fetch a narrower time window instead.
-const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Properties, PartialEq)]
 pub struct AtlasCellProps {
@@ -29,14 +25,6 @@ pub struct AtlasCellProps {
 
 /// Turns imported text into a snapshot, or explains why it is not Atlas results.
 fn imported_snapshot(text: String, source: SnapshotSource) -> Result<AtlasSnapshot, String> {
-    if text.len() > MAX_IMPORT_BYTES {
-        return Err(format!(
-            "This data is too large to analyse in the browser ({}; the limit is {}). Download a narrower \
-             time window or fewer probes.",
-            format::bytes(text.len()),
-            format::bytes(MAX_IMPORT_BYTES)
-        ));
-    }
     let parsed = parse_results(&text);
     if parsed.results.is_empty() {
         let reason = parsed.diagnostics.first().map_or_else(
@@ -92,8 +80,6 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
     let store = use_context::<StoreHandle>();
     let settings = use_context::<Rc<Settings>>().unwrap_or_default();
     let abort = use_mut_ref(|| None::<web_sys::AbortController>);
-    let paste_open = use_state(|| false);
-    let pasted = use_state(String::new);
     let Some(store) = store else {
         return html! {};
     };
@@ -156,61 +142,31 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
             }
         })
     };
-    let import = {
+    let on_import = {
         let store = store.clone();
         let settings = settings.clone();
-        move |text: String, source: SnapshotSource| match imported_snapshot(text, source) {
-            Ok(snapshot) => {
-                store.dispatch(Action::FetchProgress {
-                    id,
-                    step: "Reading results…".to_string(),
-                });
-                wasm_bindgen_futures::spawn_local(complete_import(
-                    store.clone(),
-                    settings.clone(),
-                    id,
-                    snapshot,
-                ));
-            }
-            Err(message) => store.dispatch(Action::FetchFailed { id, message }),
-        }
-    };
-    let on_file = {
-        let import = import.clone();
-        let store = store.clone();
-        Callback::from(move |event: Event| {
-            let Some(file) = browser::chosen_file(&event) else {
-                return;
-            };
-            let import = import.clone();
-            let store = store.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let name = file.name();
-                match browser::read_file(file).await {
-                    Ok(text) => import(text, SnapshotSource::File { name }),
-                    Err(message) => store.dispatch(Action::FetchFailed { id, message }),
+        Callback::from(move |(text, source): (String, SnapshotSource)| {
+            match imported_snapshot(text, source) {
+                Ok(snapshot) => {
+                    store.dispatch(Action::FetchProgress {
+                        id,
+                        step: "Reading results…".to_string(),
+                    });
+                    wasm_bindgen_futures::spawn_local(complete_import(
+                        store.clone(),
+                        settings.clone(),
+                        id,
+                        snapshot,
+                    ));
                 }
-            });
+                Err(message) => store.dispatch(Action::FetchFailed { id, message }),
+            }
         })
     };
-    let toggle_paste = {
-        let paste_open = paste_open.clone();
-        Callback::from(move |_: MouseEvent| paste_open.set(!*paste_open))
+    let on_import_error = {
+        let store = store.clone();
+        Callback::from(move |message| store.dispatch(Action::FetchFailed { id, message }))
     };
-    let on_paste_input = {
-        let pasted = pasted.clone();
-        Callback::from(move |event: InputEvent| pasted.set(browser::input_value(&event)))
-    };
-    let on_use_pasted = {
-        let pasted = pasted.clone();
-        let paste_open = paste_open.clone();
-        Callback::from(move |_: MouseEvent| {
-            import((*pasted).clone(), SnapshotSource::Pasted);
-            pasted.set(String::new());
-            paste_open.set(false);
-        })
-    };
-
     let on_choices = {
         let store = store.clone();
         Callback::from(move |choices| store.dispatch(Action::SetInference { id, choices }))
@@ -238,19 +194,12 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
                 }
             </form>
             <p class="hint">{ "Without a time window the latest result of each probe is fetched. Public measurements need no API key." }</p>
-            <div class="import-row">
-                <label class="button">{ "Import results file…" }
-                    <input type="file" class="visually-hidden" accept=".json,.txt,.ndjson,.jsonl,application/json,text/plain" onchange={on_file} />
-                </label>
-                <button type="button" onclick={toggle_paste}>{ if *paste_open { "Close paste box" } else { "Paste results…" } }</button>
-            </div>
-            if *paste_open {
-                <div class="paste-box">
-                    <textarea aria-label="Paste Atlas results" rows="6" placeholder="Paste the JSON array of results, or one JSON result per line"
-                        value={(*pasted).clone()} oninput={on_paste_input} />
-                    <button type="button" class="primary" onclick={on_use_pasted}>{ "Use pasted results" }</button>
-                </div>
-            }
+            <ImportControls noun="results"
+                accept=".json,.txt,.ndjson,.jsonl,application/json,text/plain"
+                paste_label="Paste Atlas results"
+                paste_placeholder="Paste the JSON array of results, or one JSON result per line"
+                too_large_advice="Download a narrower time window or fewer probes."
+                on_text={on_import} on_error={on_import_error} />
             { match &fetch_state {
                 FetchState::InProgress { step } => html! { <p class="progress" role="status" aria-live="polite"><span class="spinner" />{ step.clone() }</p> },
                 FetchState::Failed { message } => html! { <p class="error" role="alert">{ message.clone() }</p> },

@@ -6,6 +6,7 @@ use super::StoreHandle;
 use super::atlas_cell::AtlasCellView;
 use super::browser;
 use super::markdown_view::MarkdownView;
+use super::observations_cell::ObservationsCellView;
 use crate::notebook::{Action, Cell, CellBody, CellId, Direction, NewCellKind};
 
 #[component]
@@ -44,6 +45,7 @@ fn AddCellBar(props: &AddCellBarProps) -> Html {
         <div class="add-cell">
             <button onclick={add(NewCellKind::Markdown)}>{ "+ Note" }</button>
             <button onclick={add(NewCellKind::Atlas)}>{ "+ Atlas measurement" }</button>
+            <button onclick={add(NewCellKind::Observations)}>{ "+ Latency table" }</button>
         </div>
     }
 }
@@ -73,6 +75,10 @@ fn CellFrame(props: &CellFrameProps) -> Html {
         CellBody::Atlas(atlas) => (
             "Atlas measurement",
             html! { <AtlasCellView id={id} cell={atlas.clone()} /> },
+        ),
+        CellBody::Observations(table) => (
+            "Latency table",
+            html! { <ObservationsCellView id={id} cell={table.clone()} /> },
         ),
     };
     html! {

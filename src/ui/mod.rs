@@ -6,10 +6,12 @@ pub mod app;
 pub mod atlas_cell;
 pub mod browser;
 pub mod cells;
+pub mod import;
 pub mod inference_view;
 pub mod latency_view;
 pub mod map_canvas;
 pub mod markdown_view;
+pub mod observations_cell;
 
 use std::rc::Rc;
 
