@@ -6,6 +6,7 @@
 //! Pure core: it takes parsed traceroutes, probe metadata and plain maps (address → reverse-DNS name,
 //! address → origin AS) as data, and fetches nothing; `net` does the DoH and RIPEstat requests.
 
+pub mod communities;
 pub mod hints;
 
 pub use hints::{HintSource, HintStatus, LocationHint};
