@@ -8,5 +8,6 @@
 
 pub mod communities;
 pub mod hints;
+pub mod trace;
 
 pub use hints::{HintSource, HintStatus, LocationHint};
