@@ -7,6 +7,7 @@
 //! address → origin AS) as data, and fetches nothing; `net` does the DoH and RIPEstat requests.
 
 pub mod communities;
+pub mod converge;
 pub mod hints;
 pub mod trace;
 
