@@ -8,7 +8,13 @@
 
 pub mod communities;
 pub mod converge;
+pub mod crossing;
 pub mod hints;
+pub mod map;
 pub mod trace;
 
+pub use converge::{Convergence, ConvergencePoint, converge};
+pub use crossing::{Crossing, crossings};
 pub use hints::{HintSource, HintStatus, LocationHint};
+pub use map::{MapPath, MapPoint, TargetLocation, map_paths};
+pub use trace::{HopOrigin, HopRow, LastHop, PathContext, ProbePath, probe_path, probe_paths};
