@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{RipestatError, asn_number, call_url, data, text_field};
+use super::{RipestatError, call_url, data, resource_asn, text_field};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AsOverview {
@@ -23,12 +23,7 @@ pub fn url(base: &str, asn: u32) -> String {
 
 pub fn parse(text: &str) -> Result<AsOverview, RipestatError> {
     let data = data(text, "as-overview")?;
-    let asn =
-        data.get("resource")
-            .and_then(asn_number)
-            .ok_or_else(|| RipestatError::MissingData {
-                detail: "the AS number it describes".to_string(),
-            })?;
+    let asn = resource_asn(&data)?;
     Ok(AsOverview {
         asn,
         holder: text_field(&data, "holder"),

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{RipestatError, asn_number, call_url, data};
+use super::{RipestatError, asn_number, call_url, data, resource_asn};
 
 /// Which side of the AS a neighbour is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -61,12 +61,7 @@ pub fn url(base: &str, asn: u32) -> String {
 
 pub fn parse(text: &str) -> Result<AsnNeighbours, RipestatError> {
     let data = data(text, "asn-neighbours")?;
-    let asn =
-        data.get("resource")
-            .and_then(asn_number)
-            .ok_or_else(|| RipestatError::MissingData {
-                detail: "the AS number it describes".to_string(),
-            })?;
+    let asn = resource_asn(&data)?;
     let neighbours = data
         .get("neighbours")
         .and_then(Value::as_array)

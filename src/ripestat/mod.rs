@@ -146,6 +146,15 @@ fn asn_number(value: &Value) -> Option<u32> {
     }
 }
 
+/// The AS number a response is about (`resource`, "3333" or 3333), for the calls on an AS.
+fn resource_asn(data: &Map<String, Value>) -> Result<u32, RipestatError> {
+    data.get("resource")
+        .and_then(asn_number)
+        .ok_or_else(|| RipestatError::MissingData {
+            detail: "the AS number it describes".to_string(),
+        })
+}
+
 /// A non-empty trimmed string field.
 fn text_field(object: &Map<String, Value>, key: &str) -> Option<String> {
     object
