@@ -488,11 +488,7 @@ pub fn tokens(hostname: &str) -> Vec<Token> {
             .cloned();
         for word in label.split(['-', '_']).filter(|w| !w.is_empty()) {
             let runs = runs(word);
-            let whole = match runs.as_slice() {
-                [(true, _)] => true,
-                [(true, _), (false, _)] => true,
-                _ => false,
-            };
+            let whole = matches!(runs.as_slice(), [(true, _)] | [(true, _), (false, _)]);
             for (position, (letters, text)) in runs.iter().enumerate() {
                 if !letters {
                     continue;
@@ -630,7 +626,8 @@ pub fn candidates(hostname: &str) -> Vec<LocationHint> {
             push(&token, HintSource::CityName, place);
         }
     }
-    found.sort_by(|a, b| b.score.cmp(&a.score));
+    // Stable: equal scores keep the order of the name.
+    found.sort_by_key(|hint| std::cmp::Reverse(hint.score));
     found
 }
 
@@ -694,10 +691,13 @@ pub fn hints(
 
 /// The best accepted hint of a list (the highest score; the first of equals).
 pub fn best_accepted(hints: &[LocationHint]) -> Option<&LocationHint> {
-    hints
-        .iter()
-        .filter(|hint| hint.is_accepted())
-        .max_by(|a, b| a.score.cmp(&b.score).then(std::cmp::Ordering::Greater))
+    let mut best: Option<&LocationHint> = None;
+    for hint in hints.iter().filter(|hint| hint.is_accepted()) {
+        if best.is_none_or(|b| hint.score > b.score) {
+            best = Some(hint);
+        }
+    }
+    best
 }
 
 #[cfg(test)]
