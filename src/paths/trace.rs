@@ -410,6 +410,45 @@ pub(crate) mod tests {
         }
     }
 
+    /// Every recorded traceroute variant (late and duplicate replies, hop errors, MPLS, IPv6, the 255
+    /// sentinel, unresolved targets) goes through the whole path engine without a panic, and late or
+    /// duplicate replies never set a hop's minimum.
+    #[test]
+    fn every_recorded_variant_goes_through() {
+        for text in [
+            MSM_1033154,
+            include_str!("../../tests/fixtures/atlas/traceroute_latest_msm3082698.json"),
+            include_str!("../../tests/fixtures/atlas/traceroute_results_sagan.json"),
+            include_str!("../../tests/fixtures/atlas/traceroute_results_reticle.json"),
+            include_str!("../../tests/fixtures/atlas/traceroute_results_ripe-atlas-tools.json"),
+            include_str!("../../tests/fixtures/atlas/traceroute_icmpext_mpls_tracemon.json"),
+        ] {
+            let all = traces(text);
+            // Every address named after an airport far away, to exercise the checks everywhere.
+            let mut context = PathContext::default();
+            for address in addresses_to_look_up(&all) {
+                context
+                    .names
+                    .insert(address, "xe-0.tyo1.example.net".to_string());
+            }
+            let paths = probe_paths(&all, &[], &context);
+            let _ = crate::paths::converge::converge(&paths, 3);
+            let _ = crate::paths::map::map_paths(&paths, None);
+            for (trace, path) in all.iter().zip(&paths) {
+                assert_eq!(trace.hops.len(), path.hops.len());
+                for (hop, row) in trace.hops.iter().zip(&path.hops) {
+                    let on_time: Vec<f64> = hop.rtts_ms();
+                    assert_eq!(row.rtt_min_ms, stats::min(&on_time));
+                    assert!(
+                        row.hints
+                            .iter()
+                            .all(|h| matches!(h.status, hints::HintStatus::Unchecked { .. }))
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn ptr_names_and_look_up_lists() {
         assert_eq!(
