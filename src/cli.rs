@@ -4,7 +4,11 @@
 //! question), plus continent summaries when probe metadata is given. `vantage locate FILE [--probes
 //! PROBES.json] [--fiber-factor F]` prints what the latencies prove about where the target is (one
 //! site, anycast, or inconclusive), from Atlas results or from a CSV/TSV table of probe positions and
-//! minimum RTTs. It shares the core with the browser app, so anything the notebook shows can be
+//! minimum RTTs. `vantage paths FILE [--probes PROBES.json] [--names NAMES.json] [--origins
+//! ORIGINS.json] [--neighbours ASN-NEIGHBOURS.json]` prints each traceroute's hop table with location
+//! hints from router names (names come from a file: the command line makes no DNS queries), where the
+//! paths converge before the target, the map polylines, and the crossings of the origin's BGP
+//! neighbours. It shares the core with the browser app, so anything the notebook shows can be
 //! scripted and tested on files; it only reads files and writes the two standard streams.
 
 use std::io::Write;
@@ -18,10 +22,13 @@ use crate::dns::Question;
 use crate::dns::matrix::{self, Observation};
 use crate::infer::{self, Assumptions};
 use crate::latency::{analyse, by_continent, per_probe};
+use crate::paths::{self, HopOrigin, PathContext};
 
 const USAGE: &str = "\
 usage: vantage analyze RESULTS [--probes PROBES.json]
        vantage locate FILE [--probes PROBES.json] [--fiber-factor F]
+       vantage paths RESULTS [--probes PROBES.json] [--names NAMES.json] [--origins ORIGINS.json]
+                     [--neighbours ASN-NEIGHBOURS.json] [--fiber-factor F] [--window N]
 
 analyze   per-result figures of RIPE Atlas results
   RESULTS   RIPE Atlas results (ping, traceroute or DNS): the JSON array from
@@ -29,7 +36,9 @@ analyze   per-result figures of RIPE Atlas results
   --probes  probe metadata (/api/v2/probes/ page or a JSON array of probes):
             adds per-continent summaries of the per-probe minimum RTT
   Prints {\"results\": [...], \"diagnostics\": [...]} (and \"continents\": [...]); DNS
-  results add \"answer_matrices\": per question, the answer sets and a verdict.
+  results add \"answer_matrices\": per question, the answer sets and a verdict. Traceroutes give
+  \"hops\" (the number of hop entries), \"destination_responded\", \"last_rtt_median\" and
+  \"hop_list\": per hop {\"ttl\", \"from\": [addresses], \"rtt_median\"}.
 
 locate    what the latencies prove: one site, anycast (how many sites, where), or inconclusive
   FILE      Atlas ping/traceroute results (then --probes is required, for the probe positions),
@@ -39,6 +48,18 @@ locate    what the latencies prove: one site, anycast (how many sites, where), o
   --fiber-factor F  assumed signal speed as a fraction of c (default 0.667, kept within 0.3-1)
   Prints {\"verdict\": \"one-site\"|\"anycast\"|\"inconclusive\", \"sites\": [...],
   \"evidence\": {...}, \"presence\": [...], \"summary\": \"...\", \"diagnostics\": [...], ...}.
+
+paths     traceroute paths: per probe the hop table with location hints, and where paths converge
+  RESULTS   RIPE Atlas traceroute results (other types are skipped with a diagnostic)
+  --probes  probe metadata: the probe positions the hints are checked against (without it every
+            hint is \"unchecked\")
+  --names   reverse-DNS names: a JSON object {\"address\": \"name\", ...} (or {\"names\": {...}})
+  --origins hop owners: a JSON object {\"address\": {\"asn\": N, \"holder\": \"...\", \"prefix\": \"...\"}}
+  --neighbours  a RIPEstat asn-neighbours response for the target's origin AS: adds \"crossings\"
+  --fiber-factor F  assumed signal speed as a fraction of c (default 0.667)
+  --window N  answering hops before the target compared across probes (default 3)
+  Prints {\"probes\": [...], \"convergence\": {..., \"summary\": \"...\"}, \"map_paths\": [...],
+  \"diagnostics\": [...]}.
 
 Exit status 0 when the file was read, even if some entries are diagnostics; 2 on bad usage or an
 unreadable file.";
@@ -185,7 +206,7 @@ fn parse_arguments(command: &str, args: &[String], options: &[&str]) -> Result<A
         }
     }
     let Some(input) = input else {
-        let what = if command == "analyze" {
+        let what = if command == "analyze" || command == "paths" {
             "a results file"
         } else {
             "a file"
@@ -203,6 +224,7 @@ pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i
     match args.first().map(String::as_str) {
         Some("analyze") => analyze(&args[1..], stdout, stderr),
         Some("locate") => locate(&args[1..], stdout, stderr),
+        Some("paths") => paths_command(&args[1..], stdout, stderr),
         Some("-h" | "--help" | "help") => {
             let _ = writeln!(stdout, "{USAGE}");
             0
@@ -318,5 +340,166 @@ fn locate(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i3
     diagnostics.extend(inference.diagnostics.iter().map(|d| json!(d)));
     let mut output = json!(inference);
     output["diagnostics"] = Value::Array(diagnostics);
+    print_json(&output, stdout, stderr)
+}
+
+/// Reads a JSON file of the `paths` command's maps, with the file named in errors.
+fn read_json(path: &str) -> Result<Value, String> {
+    let text = read_text(path)?;
+    serde_json::from_str(&text).map_err(|error| format!("{path} is not valid JSON: {error}"))
+}
+
+/// Address → name from `{"address": "name"}` (or a list of names, the first kept), optionally
+/// wrapped as `{"names": {...}}`; entries of other shapes are skipped.
+fn names_map(value: &Value) -> std::collections::HashMap<String, String> {
+    let object = value
+        .get("names")
+        .and_then(Value::as_object)
+        .or_else(|| value.as_object());
+    object
+        .into_iter()
+        .flatten()
+        .filter_map(|(address, name)| {
+            let name = match name {
+                Value::String(name) => name.clone(),
+                Value::Array(names) => names.first()?.as_str()?.to_string(),
+                _ => return None,
+            };
+            Some((address.trim().to_string(), name))
+        })
+        .collect()
+}
+
+/// Address → origin from `{"address": {"asn": N, "holder": "...", "prefix": "..."}}` or
+/// `{"address": N}`, optionally wrapped as `{"origins": {...}}`.
+fn origins_map(value: &Value) -> std::collections::HashMap<String, HopOrigin> {
+    let object = value
+        .get("origins")
+        .and_then(Value::as_object)
+        .or_else(|| value.as_object());
+    object
+        .into_iter()
+        .flatten()
+        .filter_map(|(address, origin)| {
+            let origin = match origin {
+                Value::Number(n) => HopOrigin {
+                    asn: u32::try_from(n.as_u64()?).ok()?,
+                    holder: None,
+                    prefix: None,
+                },
+                other => serde_json::from_value(other.clone()).ok()?,
+            };
+            Some((address.trim().to_string(), origin))
+        })
+        .collect()
+}
+
+fn paths_command(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    let options = [
+        "--names",
+        "--origins",
+        "--neighbours",
+        "--fiber-factor",
+        "--window",
+    ];
+    let arguments = match parse_arguments("paths", args, &options) {
+        Ok(arguments) => arguments,
+        Err(message) => return fail(stderr, &message),
+    };
+    let mut context = PathContext::default();
+    let mut window = paths::converge::DEFAULT_WINDOW;
+    let mut neighbours = None;
+    for (flag, value) in &arguments.options {
+        match flag.as_str() {
+            "--names" => match read_json(value) {
+                Ok(json) => context.names = names_map(&json),
+                Err(message) => return fail(stderr, &message),
+            },
+            "--origins" => match read_json(value) {
+                Ok(json) => context.origins = origins_map(&json),
+                Err(message) => return fail(stderr, &message),
+            },
+            "--neighbours" => {
+                let parsed = read_text(value).and_then(|text| {
+                    crate::ripestat::asn_neighbours::parse(&text)
+                        .map_err(|error| format!("{value}: {error}"))
+                });
+                match parsed {
+                    Ok(parsed) => neighbours = Some(parsed),
+                    Err(message) => return fail(stderr, &message),
+                }
+            }
+            "--fiber-factor" => match value.parse::<f64>() {
+                Ok(factor) if factor.is_finite() && factor > 0.0 => {
+                    context.fiber_factor = factor.clamp(0.3, 1.0);
+                }
+                _ => {
+                    return fail(
+                        stderr,
+                        &format!("--fiber-factor needs a positive number, not \"{value}\""),
+                    );
+                }
+            },
+            _ => match value.parse::<usize>() {
+                Ok(n) if (1..=64).contains(&n) => window = n,
+                _ => {
+                    return fail(
+                        stderr,
+                        &format!("--window needs a whole number from 1 to 64, not \"{value}\""),
+                    );
+                }
+            },
+        }
+    }
+    let text = match read_text(&arguments.input) {
+        Ok(text) => text,
+        Err(message) => return fail(stderr, &message),
+    };
+    let page = match arguments.probes.as_deref().map(read_text) {
+        None => None,
+        Some(Ok(text)) => Some(parse_probes_page(&text)),
+        Some(Err(message)) => return fail(stderr, &message),
+    };
+    let parsed = parse_results(&text);
+    let mut diagnostics: Vec<Value> = parsed.diagnostics.iter().map(|d| json!(d)).collect();
+    let mut traces = Vec::new();
+    for result in &parsed.results {
+        match result {
+            AtlasResult::Traceroute(trace) => traces.push(trace.clone()),
+            other => diagnostics.push(json!({
+                "prb_id": other.prb_id(),
+                "kind": "unsupported",
+                "reason": format!("a {} result has no path; only traceroutes are read", other.kind()),
+            })),
+        }
+    }
+    let probes = page
+        .as_ref()
+        .map(|page| page.probes.as_slice())
+        .unwrap_or_default();
+    let probe_paths = paths::probe_paths(&traces, probes, &context);
+    let convergence = paths::converge(&probe_paths, window);
+    let mut output = json!({
+        "assumptions": {
+            "fiber_factor": context.fiber_factor,
+            "hint_tolerance_km": paths::hints::HINT_TOLERANCE_KM,
+            "window": window,
+        },
+        "probes": probe_paths,
+        "convergence": convergence,
+        "map_paths": paths::map_paths(&probe_paths, None),
+        "diagnostics": diagnostics,
+    });
+    if let Some(neighbours) = neighbours {
+        output["crossings"] = json!(
+            probe_paths
+                .iter()
+                .flat_map(|path| paths::crossings(path, &neighbours))
+                .collect::<Vec<_>>()
+        );
+    }
+    if let Some(page) = page {
+        output["probe_diagnostics"] = json!(page.diagnostics);
+    }
     print_json(&output, stdout, stderr)
 }

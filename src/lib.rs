@@ -14,6 +14,7 @@ pub mod infer;
 pub mod latency;
 pub mod markdown;
 pub mod notebook;
+pub mod paths;
 pub mod ripestat;
 pub mod settings;
 pub mod share;

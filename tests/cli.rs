@@ -337,3 +337,138 @@ fn analyze_dns_resultsets_show_every_resolver() {
     assert_eq!(matrix["question"]["name"], "1xbet.com.");
     assert_eq!(matrix["failures"][0]["reason"], "REFUSED");
 }
+
+/// The issue's traceroute fields: `hops` is the number of hop entries, and every hop of `hop_list`
+/// has its `ttl`, the addresses that answered (`from`) and the median RTT.
+#[test]
+fn analyze_gives_every_traceroute_its_hop_count_and_hops() {
+    for name in [
+        "traceroute_latest_msm1033154.json",
+        "traceroute_latest_msm3082698.json",
+        "traceroute_results_sagan.json",
+        "traceroute_results_reticle.json",
+        "traceroute_results_ripe-atlas-tools.json",
+        "traceroute_icmpext_mpls_tracemon.json",
+    ] {
+        let (code, json, _) = vantage(&["analyze", &fixture(name)]);
+        assert_eq!(code, 0, "{name}");
+        let results = json["results"].as_array().unwrap();
+        assert!(!results.is_empty(), "{name}");
+        for result in results {
+            assert_eq!(result["type"], "traceroute");
+            let hops = result["hop_list"].as_array().unwrap();
+            assert_eq!(result["hops"].as_u64(), Some(hops.len() as u64), "{name}");
+            assert!(result["destination_responded"].is_boolean());
+            assert!(result.get("last_rtt_median").is_some());
+            for hop in hops {
+                assert!(hop["ttl"].as_u64().is_some(), "{name}");
+                assert!(hop["from"].is_array(), "{name}");
+                assert!(hop["rtt_median"].is_null() || hop["rtt_median"].as_f64().is_some());
+            }
+        }
+    }
+}
+
+fn paths_fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn paths_prints_hop_tables_hints_and_where_paths_converge() {
+    let (code, json, stderr) = vantage(&[
+        "paths",
+        &fixture("traceroute_latest_msm1033154.json"),
+        "--probes",
+        &fixture("probes_page_msm1033154.json"),
+        "--names",
+        &paths_fixture("paths/names_msm1033154.json"),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        json["convergence"]["summary"],
+        "36 of 70 probes pass 195.69.145.176 in their last 3 hops before the target (no name or \
+         owner known); 38 pass its 195.69.145.0/24 (2 addresses). 39 of 87 probes reached the \
+         target."
+    );
+    let probes = json["probes"].as_array().unwrap();
+    assert_eq!(probes.len(), 87);
+    // Probe 2748, in Frankfurt, reaches Init7's DE-CIX router at 2.49 ms: the name's `fra` is accepted.
+    let frankfurt = probes.iter().find(|p| p["prb_id"] == 2748).unwrap();
+    let hop = frankfurt["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["ttl"] == 4)
+        .unwrap();
+    assert_eq!(hop["addresses"][0], "80.81.192.67");
+    assert_eq!(hop["name"], "r1fra3.core.init7.net");
+    assert_eq!(hop["rtt_min_ms"].as_f64(), Some(2.49));
+    assert_eq!(hop["hints"][0]["token"], "fra");
+    assert_eq!(hop["hints"][0]["source"], "iata");
+    assert_eq!(hop["hints"][0]["status"], "accepted");
+    assert_eq!(hop["accepted_city"], "Frankfurt am Main");
+    let accepted = probes
+        .iter()
+        .flat_map(|p| p["hops"].as_array().unwrap())
+        .filter(|h| !h["accepted_city"].is_null())
+        .count();
+    assert_eq!(accepted, 3);
+    let end = &json["convergence"]["ends"][2];
+    assert!(end.get("last_responding").is_some() && end["destination_reached"].is_boolean());
+    assert_eq!(json["map_paths"].as_array().unwrap().len(), 87);
+    assert_eq!(json["assumptions"]["window"], 3);
+    assert_eq!(json.get("crossings"), None);
+}
+
+#[test]
+fn paths_reads_origins_and_neighbours_and_rejects_bad_options() {
+    let origins = temp_file(
+        "origins.json",
+        r#"{"145.145.19.49": {"asn": 12479, "holder": "EXAMPLE"}, "195.69.145.176": 12386, "x": "junk"}"#,
+    );
+    let (code, json, stderr) = vantage(&[
+        "paths",
+        &fixture("traceroute_latest_msm1033154.json"),
+        "--origins",
+        origins.to_str().unwrap(),
+        "--neighbours",
+        &paths_fixture("ripestat/asn-neighbours.json"),
+        "--window",
+        "2",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    // Made-up origins with the recorded neighbours of AS12386: probe 3161 enters it from AS12479.
+    let crossings = json["crossings"].as_array().unwrap();
+    assert!(crossings.iter().any(|c| c["prb_id"] == 3161
+        && c["note"]
+            == "the path enters AS12386 from AS12479 (EXAMPLE), an upstream of the origin"));
+    // Without --probes no hint can be checked, and the probes have no position for the map.
+    assert_eq!(json["map_paths"], Value::Array(Vec::new()));
+    let garbage = temp_file("names.json", "{not json");
+    for args in [
+        vec!["paths"],
+        vec!["paths", "/nonexistent.json"],
+        vec!["paths", "x.json", "--window", "0"],
+        vec!["paths", "x.json", "--window"],
+        vec!["paths", "x.json", "--fiber-factor", "-1"],
+        vec!["paths", "x.json", "--names", garbage.to_str().unwrap()],
+        vec!["paths", "x.json", "--neighbours", garbage.to_str().unwrap()],
+    ] {
+        let (code, _, stderr) = vantage(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stderr.starts_with("vantage: "), "{args:?}: {stderr}");
+    }
+    let _ = std::fs::remove_file(&origins);
+    let _ = std::fs::remove_file(&garbage);
+    // A ping file: no paths, one diagnostic per result.
+    let (code, json, _) = vantage(&["paths", &fixture("ping_latest_msm3359986.json")]);
+    assert_eq!(code, 0);
+    assert_eq!(json["probes"], Value::Array(Vec::new()));
+    assert_eq!(json["diagnostics"].as_array().unwrap().len(), 5);
+    assert!(
+        json["convergence"]["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("None of the 0 traceroutes")
+    );
+}

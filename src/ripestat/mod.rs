@@ -1,13 +1,23 @@
 //! RIPEstat Data API responses (`https://stat.ripe.net/data/<call>/data.json`): the envelope every
-//! call shares (`status`, `status_code`, `messages`, `data_call_name`, `data`), and the two calls the
-//! DNS answer matrix uses to say who originates an address: `network-info` (address → prefix and
-//! origin AS numbers) and `prefix-overview` (prefix → origin ASes with their holder names).
+//! call shares (`status`, `status_code`, `messages`, `data_call_name`, `data`), the two calls the DNS
+//! answer matrix uses to say who originates an address (`network-info`: address → prefix and origin AS
+//! numbers; `prefix-overview`: prefix → origin ASes with their holder names), and the routing-context
+//! calls, one file each: `as-overview`, `asn-neighbours`, `announced-prefixes`, `routing-status`,
+//! `looking-glass`, `bgp-updates`, `bgp-state`, `reverse-dns-ip`.
 //!
-//! Pure functions over the response text; `net` fetches. Wire shapes stay here; only `Origin`,
-//! `NetworkInfo` and `PrefixOverview` leave.
+//! Pure functions over the response text; `net` fetches. Wire shapes stay here; only the validated
+//! types of each call (and `Origin`) leave.
 
+pub mod announced_prefixes;
+pub mod as_overview;
+pub mod asn_neighbours;
+pub mod bgp_state;
+pub mod bgp_updates;
+pub mod looking_glass;
 pub mod network_info;
 pub mod prefix_overview;
+pub mod reverse_dns_ip;
+pub mod routing_status;
 
 use std::fmt;
 
@@ -134,6 +144,25 @@ fn asn_number(value: &Value) -> Option<u32> {
         Value::String(s) => s.trim().trim_start_matches("AS").parse().ok(),
         _ => None,
     }
+}
+
+/// The AS number a response is about (`resource`, "3333" or 3333), for the calls on an AS.
+fn resource_asn(data: &Map<String, Value>) -> Result<u32, RipestatError> {
+    data.get("resource")
+        .and_then(asn_number)
+        .ok_or_else(|| RipestatError::MissingData {
+            detail: "the AS number it describes".to_string(),
+        })
+}
+
+/// A non-empty trimmed string field.
+fn text_field(object: &Map<String, Value>, key: &str) -> Option<String> {
+    object
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_string)
 }
 
 /// `?resource=…` in a URL query: addresses and prefixes only hold characters that may stand there

@@ -1,0 +1,445 @@
+//! BGP communities: parsing of standard (RFC 1997, `asn:value`) and large (RFC 8092,
+//! `global:local1:local2`) communities, and their meanings where a dictionary can be shipped with its
+//! source. The dictionary holds the IANA well-known communities and a few operators' published
+//! schemes, each entry with the URL it was read at; anything else is decoded by structure only ("AS3356
+//! community 3356:2001, meaning not in the dictionary"), never guessed.
+//!
+//! Pure core: no I/O, never panics; text that is not a community is `None`.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// A standard community: 32 bits written as two 16-bit halves, by convention the AS that defines it
+/// and a value (RFC 1997 §"Community Attribute").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Community {
+    pub asn: u16,
+    pub value: u16,
+}
+
+impl Community {
+    /// Reads `"65535:65281"`; `None` for anything else (halves over 65535, signs, spaces, words).
+    pub fn parse(text: &str) -> Option<Community> {
+        let (high, low) = text.trim().split_once(':')?;
+        Some(Community {
+            asn: digits(high)?.try_into().ok()?,
+            value: digits(low)?.try_into().ok()?,
+        })
+    }
+}
+
+impl fmt::Display for Community {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.asn, self.value)
+    }
+}
+
+impl Serialize for Community {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A large community: three 32-bit numbers, the first the global administrator's AS (RFC 8092 §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LargeCommunity {
+    pub global: u32,
+    pub local1: u32,
+    pub local2: u32,
+}
+
+impl LargeCommunity {
+    /// Reads `"26162:0:6939"`; `None` for anything else.
+    pub fn parse(text: &str) -> Option<LargeCommunity> {
+        let mut parts = text.trim().split(':');
+        let community = LargeCommunity {
+            global: digits(parts.next()?)?,
+            local1: digits(parts.next()?)?,
+            local2: digits(parts.next()?)?,
+        };
+        parts.next().is_none().then_some(community)
+    }
+}
+
+impl fmt::Display for LargeCommunity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.global, self.local1, self.local2)
+    }
+}
+
+impl Serialize for LargeCommunity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A decimal number of at most 10 digits that fits 32 bits; no signs, no spaces.
+fn digits(text: &str) -> Option<u32> {
+    if text.is_empty() || text.len() > 10 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// The communities of a space-separated list as RIPEstat's looking-glass writes it
+/// (`"1120:1 1853:1853"`); items that are not communities are skipped.
+pub fn parse_list(text: &str) -> Vec<Community> {
+    text.split_whitespace()
+        .filter_map(Community::parse)
+        .collect()
+}
+
+/// The large communities of a space-separated list.
+pub fn parse_large_list(text: &str) -> Vec<LargeCommunity> {
+    text.split_whitespace()
+        .filter_map(LargeCommunity::parse)
+        .collect()
+}
+
+/// Which values of an AS's communities an entry covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Values {
+    One(u16),
+    Range(u16, u16),
+}
+
+/// One dictionary entry: who defines it, which values, what they mean and where that was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    asn: u16,
+    values: Values,
+    meaning: &'static str,
+    source: &'static str,
+}
+
+const fn one(asn: u16, value: u16, meaning: &'static str, source: &'static str) -> Entry {
+    Entry {
+        asn,
+        values: Values::One(value),
+        meaning,
+        source,
+    }
+}
+
+const fn range(
+    asn: u16,
+    low: u16,
+    high: u16,
+    meaning: &'static str,
+    source: &'static str,
+) -> Entry {
+    Entry {
+        asn,
+        values: Values::Range(low, high),
+        meaning,
+        source,
+    }
+}
+
+const RFC_1997: &str = "https://www.rfc-editor.org/rfc/rfc1997";
+const RFC_3765: &str = "https://www.rfc-editor.org/rfc/rfc3765";
+const RFC_7611: &str = "https://www.rfc-editor.org/rfc/rfc7611";
+const RFC_7999: &str = "https://www.rfc-editor.org/rfc/rfc7999";
+const RFC_8326: &str = "https://www.rfc-editor.org/rfc/rfc8326";
+/// NTT's published customer community policy (AS2914), read in its "BGP customer communities" page.
+const NTT: &str = "http://www.gin.ntt.net/support/policy/routing.cfm";
+/// The same policy as NTT's US site published it, which lists the communities marked on routes sent
+/// to customers (2914:410, 2914:420).
+const NTT_US: &str = "http://us.ntt.net/about/policy/routing.cfm";
+/// GTT's (AS3257) community document, "2. Egress communities".
+const GTT: &str = "https://www.gtt.net/?p=57288";
+/// Level 3's (AS3356) internal route-type communities, as listed next to WilTel's (AS7911) in the
+/// community guide One Step keeps for AS7911 ("7911:7 -- 3356:123 - Customer Routes", "7911:2 --
+/// 3356:666 - Peer Routes").
+const LEVEL3_VIA_AS7911: &str = "https://onestep.net/communities/as7911/";
+
+/// The shipped dictionary. Well-known communities are those of the IANA registry that their RFCs
+/// define; operator entries only where the operator's scheme was read at the cited URL. One entry a
+/// line, as a table is read.
+#[rustfmt::skip]
+const DICTIONARY: &[Entry] = &[
+    one(65535, 0, "GRACEFUL_SHUTDOWN: the sender is about to take this path down for maintenance; prefer another (RFC 8326)", RFC_8326),
+    one(65535, 1, "ACCEPT_OWN: accept this route even though it carries the receiver's own originator ID (RFC 7611)", RFC_7611),
+    one(65535, 666, "BLACKHOLE: the origin asks for traffic to this prefix to be dropped, typically during a denial-of-service attack (RFC 7999)", RFC_7999),
+    one(65535, 65281, "NO_EXPORT: not to be advertised outside the receiving AS or confederation (RFC 1997)", RFC_1997),
+    one(65535, 65282, "NO_ADVERTISE: not to be advertised to any other BGP peer (RFC 1997)", RFC_1997),
+    one(65535, 65283, "NO_EXPORT_SUBCONFED: not to be advertised to external peers, even within a confederation (RFC 1997)", RFC_1997),
+    one(65535, 65284, "NOPEER: need not be advertised to bilateral peers (RFC 3765)", RFC_3765),
+    one(2914, 410, "NTT: an NTT or NTT customer route", NTT_US),
+    one(2914, 420, "NTT: a route learned from a peer", NTT_US),
+    one(2914, 411, "NTT: customer asks NTT to prepend once towards NTT's customers", NTT),
+    one(2914, 412, "NTT: customer asks NTT to prepend twice towards NTT's customers", NTT),
+    one(2914, 413, "NTT: customer asks NTT to prepend three times towards NTT's customers", NTT),
+    one(2914, 421, "NTT: customer asks NTT to prepend once towards NTT's peers", NTT),
+    one(2914, 422, "NTT: customer asks NTT to prepend twice towards NTT's peers", NTT),
+    one(2914, 423, "NTT: customer asks NTT to prepend three times towards NTT's peers", NTT),
+    one(2914, 429, "NTT: customer asks NTT not to advertise the route to any peer", NTT),
+    one(2914, 435, "NTT: local preference 50 only beyond the connected country", NTT),
+    one(2914, 436, "NTT: local preference 50 only beyond the connected region", NTT),
+    one(2914, 439, "NTT: customer asks NTT not to advertise the route to peers outside the region", NTT),
+    one(2914, 450, "NTT: customer fallback (local preference 96)", NTT),
+    one(2914, 460, "NTT: peer backup (local preference 98)", NTT),
+    one(2914, 470, "NTT: treat as a peer route (local preference 100)", NTT),
+    one(2914, 480, "NTT: customer backup (local preference 110)", NTT),
+    one(2914, 490, "NTT: customer default (local preference 120)", NTT),
+    one(2914, 666, "NTT: blackhole", NTT),
+    one(3257, 4000, "GTT: a GTT customer route", GTT),
+    one(3257, 5000, "GTT: a GTT-originated route", GTT),
+    range(3257, 4400, 4499, "GTT: learned at a European exchange point", GTT),
+    range(3257, 4500, 4599, "GTT: learned at a US exchange point", GTT),
+    one(3257, 50001, "GTT: route originated in Europe", GTT),
+    one(3257, 50002, "GTT: route originated in the US and Canada", GTT),
+    one(3257, 50003, "GTT: route originated in Asia", GTT),
+    one(3257, 50110, "GTT: route originated in central Europe", GTT),
+    one(3257, 50111, "GTT: route originated in outer Europe", GTT),
+    one(3257, 50120, "GTT: route originated on the US east coast", GTT),
+    one(3257, 50121, "GTT: route originated on the US west coast", GTT),
+    one(3257, 50122, "GTT: route originated in outer regions of the US and Canada", GTT),
+    one(3257, 50130, "GTT: route originated in Asia", GTT),
+    one(3257, 51100, "GTT: route originated on the US east coast", GTT),
+    one(3257, 51101, "GTT: route originated in New York (NYC)", GTT),
+    one(3257, 51102, "GTT: route originated in Washington (WAS)", GTT),
+    one(3257, 51103, "GTT: route originated in Miami (MIA)", GTT),
+    one(3257, 51104, "GTT: route originated in Atlanta (ATL)", GTT),
+    one(3257, 51105, "GTT: route originated in Boston (BOS)", GTT),
+    one(3257, 51106, "GTT: route originated in Philadelphia (PHI)", GTT),
+    one(3257, 51200, "GTT: route originated on the US west coast", GTT),
+    one(3257, 51201, "GTT: route originated in San Jose (SJC)", GTT),
+    one(3257, 51202, "GTT: route originated in Los Angeles (LAX)", GTT),
+    one(3257, 51203, "GTT: route originated in Palo Alto (PAO)", GTT),
+    one(3257, 51204, "GTT: route originated in Seattle (SEA)", GTT),
+    one(3257, 51205, "GTT: route originated in Phoenix (PHX)", GTT),
+    one(3356, 123, "Level 3 (Lumen): a customer route", LEVEL3_VIA_AS7911),
+    one(3356, 666, "Level 3 (Lumen): a peer route", LEVEL3_VIA_AS7911),
+];
+
+/// What a community means, as far as the dictionary and its structure say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decoded {
+    /// The community as written (`"2914:410"`, `"26162:0:6939"`).
+    pub community: String,
+    /// The AS whose numbering the community uses, when it names one.
+    pub asn: Option<u32>,
+    /// The meaning from the dictionary, when it has one.
+    pub meaning: Option<String>,
+    /// Where the meaning was read.
+    pub source: Option<String>,
+    /// One plain sentence for a reader, with the meaning or what the structure alone says.
+    pub note: String,
+}
+
+/// Private-use AS numbers (RFC 6996 §5: 64512–65534 in 16 bits).
+fn is_private_asn(asn: u32) -> bool {
+    (64_512..=65_534).contains(&asn) || (4_200_000_000..=4_294_967_294).contains(&asn)
+}
+
+/// Decodes a standard community with the dictionary, or by its structure.
+pub fn decode(community: Community) -> Decoded {
+    let text = community.to_string();
+    let entry = DICTIONARY.iter().find(|entry| {
+        entry.asn == community.asn
+            && match entry.values {
+                Values::One(value) => value == community.value,
+                Values::Range(low, high) => (low..=high).contains(&community.value),
+            }
+    });
+    if let Some(entry) = entry {
+        return Decoded {
+            community: text.clone(),
+            asn: (community.asn != 65535).then_some(u32::from(community.asn)),
+            meaning: Some(entry.meaning.to_string()),
+            source: Some(entry.source.to_string()),
+            note: format!("{text}: {}", entry.meaning),
+        };
+    }
+    let asn = u32::from(community.asn);
+    let note = match community.asn {
+        0 => format!(
+            "{text}: AS 0 is reserved (RFC 7607) and RFC 1997 reserves this range; the meaning is \
+             set by whoever attached it and is not in the dictionary"
+        ),
+        65535 => format!(
+            "{text}: in the well-known range that RFC 1997 reserves, but not one this dictionary \
+             knows"
+        ),
+        _ if is_private_asn(asn) => format!(
+            "{text}: AS{asn} is a private-use AS number (RFC 6996), so the meaning is local to the \
+             network that set it"
+        ),
+        _ => format!("AS{asn} community {text}, meaning not in the dictionary"),
+    };
+    Decoded {
+        community: text,
+        asn: (community.asn != 0 && community.asn != 65535).then_some(asn),
+        meaning: None,
+        source: None,
+        note,
+    }
+}
+
+/// Decodes a large community by its structure: no operator's large communities are in the
+/// dictionary.
+pub fn decode_large(community: LargeCommunity) -> Decoded {
+    let text = community.to_string();
+    let note = if is_private_asn(community.global) {
+        format!(
+            "{text}: AS{} is a private-use AS number (RFC 6996), so the meaning is local to the \
+             network that set it",
+            community.global
+        )
+    } else {
+        format!(
+            "AS{} large community {text} (functions {}:{}), meaning not in the dictionary",
+            community.global, community.local1, community.local2
+        )
+    };
+    Decoded {
+        community: text,
+        asn: Some(community.global),
+        meaning: None,
+        source: None,
+        note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOOKING_GLASS: &str =
+        include_str!("../../tests/fixtures/ripestat/looking-glass.TRIMMED.json");
+
+    #[test]
+    fn well_known_communities_decode_with_their_rfcs() {
+        for (text, name, rfc) in [
+            ("65535:65281", "NO_EXPORT", "rfc1997"),
+            ("65535:65282", "NO_ADVERTISE", "rfc1997"),
+            ("65535:65283", "NO_EXPORT_SUBCONFED", "rfc1997"),
+            ("65535:65284", "NOPEER", "rfc3765"),
+            ("65535:666", "BLACKHOLE", "rfc7999"),
+            ("65535:0", "GRACEFUL_SHUTDOWN", "rfc8326"),
+        ] {
+            let decoded = decode(Community::parse(text).unwrap());
+            assert!(
+                decoded.meaning.as_deref().unwrap().starts_with(name),
+                "{text}"
+            );
+            assert!(decoded.source.as_deref().unwrap().ends_with(rfc), "{text}");
+            assert_eq!(decoded.asn, None);
+        }
+    }
+
+    #[test]
+    fn operator_schemes_only_where_read_and_structure_otherwise() {
+        let ntt = decode(Community::parse("2914:420").unwrap());
+        assert_eq!(
+            ntt.meaning.as_deref(),
+            Some("NTT: a route learned from a peer")
+        );
+        assert_eq!(ntt.asn, Some(2914));
+        let gtt = decode(Community::parse("3257:4471").unwrap());
+        assert_eq!(
+            gtt.meaning.as_deref(),
+            Some("GTT: learned at a European exchange point")
+        );
+        let unknown = decode(Community::parse("3356:2001").unwrap());
+        assert_eq!(unknown.meaning, None);
+        assert_eq!(
+            unknown.note,
+            "AS3356 community 3356:2001, meaning not in the dictionary"
+        );
+        assert!(
+            decode(Community::parse("65100:1").unwrap())
+                .note
+                .contains("private-use")
+        );
+        assert!(
+            decode(Community::parse("0:2906").unwrap())
+                .note
+                .contains("RFC 7607")
+        );
+        assert!(
+            decode(Community::parse("65535:9").unwrap())
+                .note
+                .contains("well-known range")
+        );
+        // Every entry cites a source and no two entries overlap.
+        for (i, a) in DICTIONARY.iter().enumerate() {
+            assert!(a.source.starts_with("http"), "{}", a.meaning);
+            for b in &DICTIONARY[i + 1..] {
+                let span = |e: &Entry| match e.values {
+                    Values::One(v) => (v, v),
+                    Values::Range(l, h) => (l, h),
+                };
+                let ((al, ah), (bl, bh)) = (span(a), span(b));
+                assert!(
+                    a.asn != b.asn || ah < bl || bh < al,
+                    "{} / {}",
+                    a.meaning,
+                    b.meaning
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_communities_of_the_recorded_looking_glass_parse() {
+        let value: serde_json::Value = serde_json::from_str(LOOKING_GLASS).unwrap();
+        let mut standard = 0;
+        let mut large = 0;
+        for rrc in value["data"]["rrcs"].as_array().unwrap() {
+            for peer in rrc["peers"].as_array().unwrap() {
+                let text = peer["community"].as_str().unwrap();
+                let parsed = parse_list(text);
+                assert_eq!(parsed.len(), text.split_whitespace().count(), "{text}");
+                standard += parsed.len();
+                large += parse_large_list(peer["largeCommunity"].as_str().unwrap()).len();
+            }
+        }
+        assert_eq!(
+            (standard, large),
+            (31, 1),
+            "counted independently with Python"
+        );
+        let decoded = decode_large(LargeCommunity::parse("26162:0:6939").unwrap());
+        assert_eq!(
+            decoded.note,
+            "AS26162 large community 26162:0:6939 (functions 0:6939), meaning not in the dictionary"
+        );
+    }
+
+    #[test]
+    fn malformed_communities_are_none() {
+        for text in [
+            "",
+            ":",
+            "1:",
+            ":1",
+            "65536:1",
+            "1:65536",
+            "-1:5",
+            "1 :2",
+            "a:b",
+            "1:2:3",
+            "١:٢",
+            "99999999999:1",
+        ] {
+            assert_eq!(Community::parse(text), None, "{text}");
+        }
+        for text in ["1:2", "1:2:3:4", "4294967296:0:0", "1::2"] {
+            assert_eq!(LargeCommunity::parse(text), None, "{text}");
+        }
+        assert_eq!(
+            LargeCommunity::parse("4294967295:0:1").map(|c| c.to_string()),
+            Some("4294967295:0:1".to_string())
+        );
+        assert_eq!(
+            parse_list("1:2 junk 3:4"),
+            vec![
+                Community { asn: 1, value: 2 },
+                Community { asn: 3, value: 4 }
+            ]
+        );
+    }
+}
