@@ -286,10 +286,13 @@ struct Dictionaries {
 
 fn dictionaries() -> &'static Dictionaries {
     static DICTIONARIES: OnceLock<Dictionaries> = OnceLock::new();
-    DICTIONARIES.get_or_init(|| Dictionaries {
-        iata: parse_airports(AIRPORTS_TSV),
-        clli: clli_places(),
-        city_names: city_name_index(),
+    DICTIONARIES.get_or_init(|| {
+        let iata = parse_airports(AIRPORTS_TSV);
+        Dictionaries {
+            clli: clli_places(&iata),
+            city_names: city_name_index(&iata),
+            iata,
+        }
     })
 }
 
@@ -327,23 +330,29 @@ fn parse_airports(text: &'static str) -> HashMap<String, Place> {
     table
 }
 
-/// The CLLI table joined to the gazetteer for coordinates (largest city of that name and country).
-fn clli_places() -> HashMap<&'static str, Place> {
+/// The CLLI table joined to the gazetteer for coordinates (largest city of that name and country), or,
+/// for a city below the gazetteer's population threshold (Newark), to the airport table, whose rows
+/// carry the coordinates of the city each airport serves.
+fn clli_places(airports: &HashMap<String, Place>) -> HashMap<&'static str, Place> {
     CLLI_CODES
         .iter()
         .filter_map(|(code, name, country)| {
-            let city = cities()
+            let place = cities()
                 .iter()
-                .find(|city| city.name == *name && city.country_code == *country)?;
-            Some((
-                *code,
-                Place {
+                .find(|city| city.name == *name && city.country_code == *country)
+                .map(|city| Place {
                     city: city.name,
                     country: city.country_code,
                     lat: city.lat,
                     lon: city.lon,
-                },
-            ))
+                })
+                .or_else(|| {
+                    airports
+                        .values()
+                        .find(|place| place.city == *name && place.country == *country)
+                        .copied()
+                })?;
+            Some((*code, place))
         })
         .collect()
 }
@@ -388,20 +397,27 @@ fn fold(name: &str) -> Option<String> {
 /// City names folded to letters, largest city first for each key (the gazetteer's order). Besides the
 /// full name, a multi-word name is also indexed by its first word when that word is specific
 /// ("frankfurt" for Frankfurt am Main) and without a trailing "city" ("newyork" for New York City).
-fn city_name_index() -> HashMap<String, Place> {
+fn city_name_index(airports: &HashMap<String, Place>) -> HashMap<String, Place> {
     let mut index: HashMap<String, Place> = HashMap::new();
-    for city in cities() {
-        let place = Place {
+    // Gazetteer cities first (largest first, so a name shared by two cities means the larger), then the
+    // cities the airport table serves that the gazetteer's population threshold leaves out.
+    let mut airport_cities: Vec<Place> = airports.values().copied().collect();
+    airport_cities.sort_by(|a, b| (a.city, a.country).cmp(&(b.city, b.country)));
+    let places = cities()
+        .iter()
+        .map(|city| Place {
             city: city.name,
             country: city.country_code,
             lat: city.lat,
             lon: city.lon,
-        };
-        let Some(full) = fold(city.name) else {
+        })
+        .chain(airport_cities);
+    for place in places {
+        let Some(full) = fold(place.city) else {
             continue;
         };
         let mut keys = vec![full.clone()];
-        let words: Vec<&str> = city.name.split([' ', '-']).collect();
+        let words: Vec<&str> = place.city.split([' ', '-']).collect();
         if words.len() > 1 {
             if let Some(first) = words.first().and_then(|w| fold(w))
                 && first.len() >= 6
@@ -956,9 +972,21 @@ mod tests {
         assert_eq!(
             d.clli.len(),
             CLLI_CODES.len(),
-            "every CLLI city is in the gazetteer"
+            "every CLLI city is in the gazetteer or the airport table"
         );
-        assert!(d.city_names.len() > 4_000);
+        // Every gazetteer city and every city an airport serves is indexed by at least its full name.
+        let named: std::collections::BTreeSet<(&str, &str)> = cities()
+            .iter()
+            .map(|city| (city.name, city.country_code))
+            .chain(d.iata.values().map(|place| (place.city, place.country)))
+            .collect();
+        assert!(
+            d.city_names.len() * 10 >= named.len() * 9,
+            "{} keys for {} cities",
+            d.city_names.len(),
+            named.len()
+        );
+        assert_eq!(d.city_names.get("newark").map(|p| p.city), Some("Newark"));
         assert_eq!(
             d.city_names.get("frankfurt").map(|p| p.city),
             Some("Frankfurt am Main")
