@@ -435,3 +435,27 @@ test('a pasted table of latencies is mapped and proves anycast; a table without 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the example traceroute shows where the paths converge and each probe\'s hops', async () => {
+  const context = await browser.newContext();
+  await context.route('**/*', (route) => (route.request().url().startsWith(web.origin) ? route.continue() : route.abort()));
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${web.origin}/`);
+  const trace = page.locator('article.cell[data-kind="Atlas measurement"]').first();
+  const paths = trace.locator('section.paths-view');
+  await paths.waitFor();
+  // The recorded results: the address most probes pass just before Wikipedia's, and probe 3161's hops.
+  const recorded = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'traceroute_latest_msm1033154.json'), 'utf8'));
+  const reached = recorded.filter((r) => (r.result ?? []).at(-1)?.result?.some((reply) => reply.from === r.dst_addr)).length;
+  assert.match(await paths.locator('.paths-summary').innerText(), new RegExp(`${reached} of ${recorded.length} probes reached the target`));
+  assert.match(await paths.locator('.convergence-table').innerText(), /195\.69\.145\.176/);
+  const probe3161 = recorded.find((r) => r.prb_id === 3161);
+  await paths.locator('select[name="path-probe"]').selectOption('3161');
+  const table = paths.locator('table.hop-table[data-probe="3161"]');
+  await table.waitFor();
+  assert.equal(await table.locator('tbody tr').count(), probe3161.result.length);
+  assert.match(await table.locator('tbody tr').last().innerText(), new RegExp(probe3161.dst_addr.replaceAll('.', '\\.')));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -28,6 +28,8 @@ const OUTLINE_RGB: RGBColor = RGBColor(0x22, 0x22, 0x22);
 /// mistaken for a probe.
 const SITE_RGB: RGBColor = RGBColor(0xd6, 0x27, 0x28);
 const AREA_FILL_ALPHA: f64 = 0.18;
+/// Paths in a dark slate that reads over land and sea without competing with the RTT colours.
+const PATH_RGB: RGBColor = RGBColor(0x2b, 0x3a, 0x55);
 /// Half the size of a site's diamond, in pixels.
 const SITE_RADIUS_PX: i32 = 7;
 
@@ -47,11 +49,13 @@ pub struct MapMarker {
 pub struct MapOverlay {
     pub areas: Vec<Vec<(f64, f64)>>,
     pub sites: Vec<(f64, f64)>,
+    /// Paths as polylines of (longitude, latitude): probe → located hops → target.
+    pub paths: Vec<Vec<(f64, f64)>>,
 }
 
 impl MapOverlay {
     pub fn is_empty(&self) -> bool {
-        self.areas.is_empty() && self.sites.is_empty()
+        self.areas.is_empty() && self.sites.is_empty() && self.paths.is_empty()
     }
 
     /// What an inference shows on the map: for one site, the feasible region and the site; for
@@ -113,6 +117,19 @@ pub fn unwrap_longitudes(ring: &[(f64, f64)]) -> Vec<(f64, f64)> {
         out.push((lon, lat));
     }
     out
+}
+
+/// The longitude shifts to draw an unwrapped ring or line with: itself, and once more from the other
+/// edge of the map for each edge it pokes past.
+fn edge_shifts(points: &[(f64, f64)]) -> Vec<f64> {
+    let mut shifts = vec![0.0];
+    if points.iter().any(|(lon, _)| *lon > 180.0) {
+        shifts.push(-360.0);
+    }
+    if points.iter().any(|(lon, _)| *lon < -180.0) {
+        shifts.push(360.0);
+    }
+    shifts
 }
 
 /// The pixel↔coordinate mapping of a drawn map.
@@ -249,6 +266,7 @@ pub fn draw_latency_map<DB: DrawingBackend>(
     }
 
     draw_overlay_areas(area, &layout, overlay)?;
+    draw_paths(area, &layout, &overlay.paths)?;
 
     // Unanswered probes first, then answered ones from slowest to fastest, so the fast ones (the
     // evidence of a nearby site) are never hidden under slow neighbours.
@@ -317,20 +335,7 @@ fn draw_overlay_areas<DB: DrawingBackend>(
             continue;
         }
         let ring = unwrap_longitudes(ring);
-        let (min_lon, max_lon) = ring
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(lo, hi), (lon, _)| {
-                (lo.min(*lon), hi.max(*lon))
-            });
-        // An unwrapped ring that pokes past one edge of the map is drawn again from the other edge.
-        let mut shifts = vec![0.0];
-        if max_lon > 180.0 {
-            shifts.push(-360.0);
-        }
-        if min_lon < -180.0 {
-            shifts.push(360.0);
-        }
-        for shift in shifts {
+        for shift in edge_shifts(&ring) {
             let mut points: Vec<(i32, i32)> = ring
                 .iter()
                 .map(|&(lon, lat)| pixel(layout.to_pixel(lon + shift, lat.clamp(-90.0, 90.0))))
@@ -340,6 +345,34 @@ fn draw_overlay_areas<DB: DrawingBackend>(
                 points.push(first);
             }
             area.draw(&PathElement::new(points, edge))?;
+        }
+    }
+    Ok(())
+}
+
+/// Paths: thin dark lines under the markers, each segment split where it crosses the antimeridian's
+/// unwrapped edge, so a path from Tokyo to Los Angeles does not cross the whole map.
+fn draw_paths<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    layout: &MapLayout,
+    paths: &[Vec<(f64, f64)>],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let style = PATH_RGB.mix(0.7).stroke_width(2);
+    for path in paths {
+        if path.len() < 2
+            || path
+                .iter()
+                .any(|(lon, lat)| !lon.is_finite() || !lat.is_finite())
+        {
+            continue;
+        }
+        let line = unwrap_longitudes(path);
+        for shift in edge_shifts(&line) {
+            let points: Vec<(i32, i32)> = line
+                .iter()
+                .map(|&(lon, lat)| pixel(layout.to_pixel(lon + shift, lat.clamp(-90.0, 90.0))))
+                .collect();
+            area.draw(&PathElement::new(points, style))?;
         }
     }
     Ok(())
@@ -528,6 +561,7 @@ mod tests {
         let overlay = MapOverlay {
             areas: vec![square],
             sites: vec![AMSTERDAM, (139.69, 35.68)],
+            ..MapOverlay::default()
         };
         let svg = latency_map_svg(&markers, &overlay, 960, 520);
         assert!(svg.contains("where the site can be"));
@@ -541,6 +575,29 @@ mod tests {
             plain.matches("<polygon").count() + 1 + 2 * 3
         );
         assert!(svg.contains("fill-opacity=\"0.18\"") || svg.contains("opacity=\"0.18\""));
+    }
+
+    #[test]
+    fn paths_are_drawn_as_lines_and_garbage_is_skipped() {
+        let plain = latency_map_svg(&[], &MapOverlay::default(), 960, 520);
+        let overlay = MapOverlay {
+            paths: vec![
+                vec![(-122.4, 37.8), (-74.0, 40.7), AMSTERDAM],
+                vec![(139.7, 35.7), (-118.2, 34.1)],
+                vec![(f64::NAN, 1.0), (2.0, 2.0)],
+                vec![AMSTERDAM],
+            ],
+            ..MapOverlay::default()
+        };
+        let svg = latency_map_svg(&[], &overlay, 960, 520);
+        let lines = svg.matches("stroke=\"#2B3A55\"").count();
+        assert_eq!(
+            plain.matches("stroke=\"#2B3A55\"").count(),
+            0,
+            "no path colour without paths"
+        );
+        // One line for the transatlantic path; the Pacific one is drawn from both edges.
+        assert_eq!(lines, 3, "{lines}");
     }
 
     #[test]
@@ -567,7 +624,7 @@ mod tests {
         assert_eq!(unwrapped[2].0, 185.0);
         let overlay = MapOverlay {
             areas: vec![fiji],
-            sites: Vec::new(),
+            ..MapOverlay::default()
         };
         let plain = latency_map_svg(&[], &MapOverlay::default(), 960, 520);
         let svg = latency_map_svg(&[], &overlay, 960, 520);
@@ -579,6 +636,7 @@ mod tests {
         let broken = MapOverlay {
             areas: vec![vec![(f64::NAN, 0.0), (1.0, 1.0), (2.0, 0.0)]],
             sites: vec![(f64::INFINITY, 0.0)],
+            ..MapOverlay::default()
         };
         let drawn = latency_map_svg(&[], &broken, 960, 520);
         assert!(

@@ -105,3 +105,9 @@ pub fn input_value(event: &yew::InputEvent) -> String {
 pub fn now_unix_ms() -> i64 {
     js_sys::Date::now() as i64
 }
+
+/// The value of a `<select>` change event's target.
+pub fn selected_value(event: &yew::Event) -> Option<String> {
+    let select: web_sys::HtmlSelectElement = event.target()?.dyn_into().ok()?;
+    Some(select.value())
+}

@@ -10,14 +10,19 @@ use yew::prelude::*;
 use super::browser;
 use super::inference_view::InferenceView;
 use super::map_canvas::{MapCanvas, MapPoint};
+use super::paths_view::{PathsData, PathsView};
 use crate::atlas::DiagnosticKind;
+use crate::atlas::{AtlasResult, parse_results};
 use crate::chart::map::{MapMarker, MapOverlay, latency_map_svg};
 use crate::chart::scale::{css_rgb, rtt_rgb};
 use crate::format;
 use crate::geo::country_name;
-use crate::infer::{infer, observations_from_latency};
+use crate::infer::{Verdict, infer, observations_from_latency};
 use crate::latency::{LatencyAnalysis, ProbeLatency, analyse};
 use crate::notebook::{AtlasSnapshot, InferenceChoices, SnapshotSource};
+use crate::paths::converge::converge;
+use crate::paths::map::{PointRole, TargetLocation, map_paths};
+use crate::paths::trace::{PathContext, probe_paths};
 
 #[derive(Properties, Clone)]
 pub struct LatencyViewProps {
@@ -39,6 +44,10 @@ impl PartialEq for LatencyViewProps {
             && self.on_choices == other.on_choices
     }
 }
+
+/// How many hops before the target count as "the end of the path" when comparing probes: enough to
+/// include the hand-over between carriers, few enough to stay near the target.
+const PATH_WINDOW: usize = 3;
 
 /// What the inference depends on: the snapshot (by identity) and the choices.
 #[derive(Clone)]
@@ -135,15 +144,65 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
             infer(&observations, &key.1.assumptions())
         }
     });
+    // The paths of traceroute results: hop tables and where they converge.
+    let paths = use_memo(InferenceKey(props.snapshot.clone(), props.choices), |key| {
+        let traces: Vec<_> = parse_results(&key.0.results_text)
+            .results
+            .into_iter()
+            .filter_map(|result| match result {
+                AtlasResult::Traceroute(trace) => Some(trace),
+                _ => None,
+            })
+            .collect();
+        (!traces.is_empty()).then(|| {
+            let context = PathContext {
+                fiber_factor: key.1.assumptions().fiber_factor,
+                ..PathContext::default()
+            };
+            let paths = probe_paths(&traces, &key.0.probes, &context);
+            Rc::new(PathsData {
+                convergence: converge(&paths, PATH_WINDOW),
+                paths,
+            })
+        })
+    });
     let overlay = use_memo(InferenceKey(props.snapshot.clone(), props.choices), {
         let inference = inference.clone();
         let analysis = analysis.clone();
+        let paths = paths.clone();
         move |_| {
-            if inference_applies(&analysis) {
+            let mut overlay = if inference_applies(&analysis) {
                 MapOverlay::of_inference(&inference)
             } else {
                 MapOverlay::default()
+            };
+            if let Some(data) = paths.as_ref() {
+                // The target's place is the inference's one site, when it found one.
+                let target = match (inference.verdict, inference.sites.first()) {
+                    (Verdict::OneSite, Some(site)) => Some(TargetLocation {
+                        lat: site.lat,
+                        lon: site.lon,
+                        label: site
+                            .city
+                            .clone()
+                            .unwrap_or_else(|| "the target".to_string()),
+                    }),
+                    _ => None,
+                };
+                // Only paths with a located hop: a bare probe-to-target line says nothing the map's
+                // markers do not.
+                overlay.paths = map_paths(&data.paths, target.as_ref())
+                    .into_iter()
+                    .filter(|path| path.points.iter().any(|point| point.role == PointRole::Hop))
+                    .map(|path| {
+                        path.points
+                            .iter()
+                            .map(|point| (point.lon, point.lat))
+                            .collect()
+                    })
+                    .collect();
             }
+            overlay
         }
     });
     let on_svg = {
@@ -184,6 +243,9 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
                 <summary>{ format!("All {} probes", analysis.probes.len()) }</summary>
                 <ProbeTable analysis={analysis.clone()} />
             </details>
+            if let Some(data) = paths.as_ref() {
+                <PathsView data={data.clone()} />
+            }
             <Diagnostics analysis={analysis.clone()} />
         </section>
     }

@@ -12,6 +12,7 @@ pub mod latency_view;
 pub mod map_canvas;
 pub mod markdown_view;
 pub mod observations_cell;
+pub mod paths_view;
 
 use std::rc::Rc;
 
