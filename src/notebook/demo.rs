@@ -170,7 +170,7 @@ mod tests {
             .iter()
             .filter_map(|cell| match &cell.body {
                 CellBody::Atlas(atlas) => atlas.snapshot.clone(),
-                CellBody::Markdown { .. } => None,
+                CellBody::Markdown { .. } | CellBody::Dns(_) => None,
             })
             .collect();
         assert_eq!(snapshots.len(), 2);
@@ -204,7 +204,7 @@ mod tests {
         assert!(2.0 * distance_km / 200.0 > 57.0);
         let narrative = match &demo.cells[2].body {
             CellBody::Markdown { source } => source.clone(),
-            CellBody::Atlas(_) => String::new(),
+            CellBody::Atlas(_) | CellBody::Dns(_) => String::new(),
         };
         assert!(
             narrative.contains("39 of the 87")

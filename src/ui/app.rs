@@ -411,6 +411,7 @@ fn SettingsPanel(props: &SettingsPanelProps) -> Html {
             event.prevent_default();
             match (Settings {
                 atlas_base_url: (*atlas).clone(),
+                ..Settings::default()
             })
             .validated()
             {

@@ -74,6 +74,7 @@ fn CellFrame(props: &CellFrameProps) -> Html {
             "Atlas measurement",
             html! { <AtlasCellView id={id} cell={atlas.clone()} /> },
         ),
+        CellBody::Dns(_) => ("DNS", html! {}),
     };
     html! {
         <>
