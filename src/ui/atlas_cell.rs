@@ -1,6 +1,7 @@
 //! The Atlas measurement cell: the request form (ID or URL, optional window), file import and paste,
 //! request progress and cancel, and the view of its snapshot. Fetching goes through `net`; everything
-//! shown is derived from the snapshot by `latency_view`.
+//! shown is derived from the snapshot by `latency_view` (and, for DNS results, the answer matrices of
+//! `dns_view`).
 
 use std::rc::Rc;
 
@@ -8,6 +9,7 @@ use yew::prelude::*;
 
 use super::StoreHandle;
 use super::browser;
+use super::dns_view::AtlasDnsView;
 use super::latency_view::LatencyView;
 use crate::atlas::parse_results;
 use crate::format;
@@ -257,6 +259,7 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
                 FetchState::Idle => html! {},
             } }
             if let Some(snapshot) = props.cell.snapshot.clone() {
+                <AtlasDnsView snapshot={snapshot.clone()} />
                 <LatencyView snapshot={snapshot} choices={props.cell.inference} on_choices={on_choices} />
             }
         </div>

@@ -1,10 +1,12 @@
-//! The list of cells: each cell's frame (move, delete, insert below) and the Markdown note cell.
+//! The list of cells: each cell's frame (move, delete, insert below), the "+ add cell" bar and the
+//! Markdown note cell.
 
 use yew::prelude::*;
 
 use super::StoreHandle;
 use super::atlas_cell::AtlasCellView;
 use super::browser;
+use super::dns_cell::DnsCellView;
 use super::markdown_view::MarkdownView;
 use crate::notebook::{Action, Cell, CellBody, CellId, Direction, NewCellKind};
 
@@ -44,6 +46,7 @@ fn AddCellBar(props: &AddCellBarProps) -> Html {
         <div class="add-cell">
             <button onclick={add(NewCellKind::Markdown)}>{ "+ Note" }</button>
             <button onclick={add(NewCellKind::Atlas)}>{ "+ Atlas measurement" }</button>
+            <button onclick={add(NewCellKind::Dns)}>{ "+ DNS from everywhere" }</button>
         </div>
     }
 }
@@ -74,7 +77,7 @@ fn CellFrame(props: &CellFrameProps) -> Html {
             "Atlas measurement",
             html! { <AtlasCellView id={id} cell={atlas.clone()} /> },
         ),
-        CellBody::Dns(_) => ("DNS", html! {}),
+        CellBody::Dns(dns) => ("DNS", html! { <DnsCellView id={id} cell={dns.clone()} /> }),
     };
     html! {
         <>

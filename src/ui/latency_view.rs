@@ -9,9 +9,9 @@ use yew::prelude::*;
 
 use super::browser;
 use super::inference_view::InferenceView;
-use super::map_canvas::{MapCanvas, MapPoint};
+use super::map_canvas::MapCanvas;
 use crate::atlas::DiagnosticKind;
-use crate::chart::map::{MapMarker, MapOverlay, latency_map_svg};
+use crate::chart::map::{MapContent, MapMarker, MapOverlay};
 use crate::chart::scale::{css_rgb, rtt_rgb};
 use crate::format;
 use crate::geo::country_name;
@@ -109,22 +109,32 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
     let analysis = use_memo(SnapshotKey(props.snapshot.clone()), |key| {
         analyse(&key.0.results_text, &key.0.probes)
     });
-    let points = use_memo(SnapshotKey(props.snapshot.clone()), {
+    // The placed probes: their markers and, in the same order, their tooltips.
+    let placed = use_memo(SnapshotKey(props.snapshot.clone()), {
         let analysis = analysis.clone();
         move |_| {
             analysis
                 .probes
                 .iter()
                 .filter_map(|probe| {
-                    Some(MapPoint {
-                        marker: MapMarker {
+                    Some((
+                        MapMarker {
                             longitude: probe.longitude?,
                             latitude: probe.latitude?,
                             rtt_ms: probe.rtt_min_ms,
                         },
-                        label: probe_label(probe),
-                    })
+                        probe_label(probe),
+                    ))
                 })
+                .collect::<Vec<_>>()
+        }
+    });
+    let labels = use_memo(SnapshotKey(props.snapshot.clone()), {
+        let placed = placed.clone();
+        move |_| {
+            placed
+                .iter()
+                .map(|(_, label)| label.clone())
                 .collect::<Vec<_>>()
         }
     });
@@ -135,27 +145,23 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
             infer(&observations, &key.1.assumptions())
         }
     });
-    let overlay = use_memo(InferenceKey(props.snapshot.clone(), props.choices), {
+    let content = use_memo(InferenceKey(props.snapshot.clone(), props.choices), {
         let inference = inference.clone();
         let analysis = analysis.clone();
-        move |_| {
-            if inference_applies(&analysis) {
+        let placed = placed.clone();
+        move |_| MapContent::Latency {
+            markers: placed.iter().map(|(marker, _)| *marker).collect(),
+            overlay: if inference_applies(&analysis) {
                 MapOverlay::of_inference(&inference)
             } else {
                 MapOverlay::default()
-            }
+            },
         }
     });
     let on_svg = {
-        let points = points.clone();
-        let overlay = overlay.clone();
+        let content = content.clone();
         Callback::from(move |_: MouseEvent| {
-            let markers: Vec<MapMarker> = points.iter().map(|point| point.marker).collect();
-            let _ = browser::download(
-                "latency-map.svg",
-                "image/svg+xml",
-                &latency_map_svg(&markers, &overlay, 960, 520),
-            );
+            let _ = browser::download("latency-map.svg", "image/svg+xml", &content.svg(960, 520));
         })
     };
     let snapshot = &props.snapshot;
@@ -165,8 +171,8 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
             <h3 class="headline">{ headline(&analysis) }</h3>
             <p class="provenance">{ describe_source(snapshot) }</p>
             { for snapshot.fetch_notes.iter().map(|note| html! { <p class="warning">{ note.clone() }</p> }) }
-            <MapCanvas points={points.clone()} overlay={overlay.clone()}
-                summary={format!("Map of {} probes; {} got replies from the target. {}", points.len(), responding,
+            <MapCanvas content={content.clone()} labels={labels.clone()}
+                summary={format!("Map of {} probes; {} got replies from the target. {}", labels.len(), responding,
                     if inference_applies(&analysis) { inference.summary.as_str() } else { "" })} />
             <div class="map-actions">
                 <button onclick={on_svg}>{ "Download map (SVG)" }</button>

@@ -6,6 +6,8 @@ pub mod app;
 pub mod atlas_cell;
 pub mod browser;
 pub mod cells;
+pub mod dns_cell;
+pub mod dns_view;
 pub mod inference_view;
 pub mod latency_view;
 pub mod map_canvas;
