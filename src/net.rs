@@ -80,24 +80,13 @@ pub struct BytesResponse {
     pub elapsed_ms: f64,
 }
 
-/// How the body of a response is read.
-enum BodyAs {
-    Text,
-    Bytes,
-}
-
-enum Body {
-    Text(String),
-    Bytes(Vec<u8>),
-}
-
 /// The one place that performs a GET. `accept` is a CORS-safelisted header, so no preflight is sent.
-async fn get(
+/// The body is kept as bytes (DoH wire replies are binary).
+async fn get_bytes(
     url: &str,
     accept: &str,
     signal: Option<&AbortSignal>,
-    body_as: BodyAs,
-) -> Result<(u16, Body, f64), NetError> {
+) -> Result<BytesResponse, NetError> {
     let started = now_ms();
     let unreachable = |detail: String| NetError::Unreachable {
         url: url.to_string(),
@@ -125,50 +114,33 @@ async fn get(
             other => unreachable(other.to_string()),
         })?;
     let status = response.status();
-    let body = match body_as {
-        BodyAs::Text => response.text().await.map(Body::Text),
-        BodyAs::Bytes => response.binary().await.map(Body::Bytes),
-    }
-    .map_err(|error| match error {
+    let body = response.binary().await.map_err(|error| match error {
         gloo_net::Error::JsError(js) if js.name == "AbortError" => NetError::Aborted,
         other => unreachable(format!("the response was cut off: {other}")),
     })?;
-    Ok((status, body, now_ms() - started))
+    Ok(BytesResponse {
+        status,
+        body,
+        elapsed_ms: now_ms() - started,
+    })
 }
 
-/// A GET whose body is text (the Atlas API and RIPEstat).
+/// A GET whose body is text (the Atlas API and RIPEstat), decoded as the Fetch standard's `text()`
+/// does: UTF-8 with a leading byte-order mark dropped and invalid bytes replaced.
 pub async fn get_text(
     url: &str,
     accept: &str,
     signal: Option<&AbortSignal>,
 ) -> Result<TextResponse, NetError> {
-    let (status, body, elapsed_ms) = get(url, accept, signal, BodyAs::Text).await?;
-    let text = match body {
-        Body::Text(text) => text,
-        Body::Bytes(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-    };
+    let response = get_bytes(url, accept, signal).await?;
+    let body = response
+        .body
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(&response.body);
     Ok(TextResponse {
-        status,
-        text,
-        elapsed_ms,
-    })
-}
-
-/// A GET whose body is kept as bytes.
-async fn get_bytes(
-    url: &str,
-    accept: &str,
-    signal: Option<&AbortSignal>,
-) -> Result<BytesResponse, NetError> {
-    let (status, body, elapsed_ms) = get(url, accept, signal, BodyAs::Bytes).await?;
-    let body = match body {
-        Body::Bytes(bytes) => bytes,
-        Body::Text(text) => text.into_bytes(),
-    };
-    Ok(BytesResponse {
-        status,
-        body,
-        elapsed_ms,
+        status: response.status,
+        text: String::from_utf8_lossy(body).into_owned(),
+        elapsed_ms: response.elapsed_ms,
     })
 }
 
@@ -497,7 +469,7 @@ async fn run_paced<T, R, Job, Fut>(
     lane: impl Fn(&T) -> String + 'static,
     signal: Option<AbortSignal>,
     job: Job,
-    on_done: impl Fn(&R, &Pacer) + 'static,
+    on_done: impl Fn(&R) + 'static,
 ) -> Vec<(usize, R)>
 where
     T: 'static,
@@ -539,7 +511,7 @@ where
                 if throttled {
                     pacer.borrow_mut().back_off(&item_lane);
                 }
-                on_done(&result, &pacer.borrow());
+                on_done(&result);
                 results.borrow_mut().push((index, result));
             }
             Ok(wasm_bindgen::JsValue::UNDEFINED)
@@ -577,7 +549,7 @@ pub async fn run_doh_fanout(
                 throttled,
             ))
         },
-        move |exchange: &DohExchange, _| {
+        move |exchange: &DohExchange| {
             done.set(done.get() + 1);
             if exchange.failed() {
                 failed.set(failed.get() + 1);
@@ -631,24 +603,18 @@ pub async fn fetch_origins(
             |_: &(RipestatCall, String)| "RIPEstat".to_string(),
             signal.clone(),
             move |(call, resource): (RipestatCall, String), signal: Option<AbortSignal>| {
-                let url = call.url(&base, &resource);
+                let base = base.clone();
                 async move {
                     let fetched_at_unix_ms = js_sys::Date::now() as i64;
+                    let url = call.url(&base, &resource);
                     let outcome = ripestat_get(&url, signal.as_ref()).await?;
                     let throttled = matches!(outcome, LookupOutcome::Response { status: 429, .. });
-                    Some((
-                        RipestatLookup {
-                            call,
-                            resource,
-                            url,
-                            fetched_at_unix_ms,
-                            outcome,
-                        },
-                        throttled,
-                    ))
+                    let lookup =
+                        RipestatLookup::of(call, &base, &resource, fetched_at_unix_ms, outcome);
+                    Some((lookup, throttled))
                 }
             },
-            move |_: &RipestatLookup, _| {
+            move |_: &RipestatLookup| {
                 done.set(done.get() + 1);
                 progress(format!(
                     "Looking up origins at RIPEstat ({}): {} / {total}",

@@ -524,11 +524,25 @@ pub fn answer_map_svg(
     width_px: u32,
     height_px: u32,
 ) -> String {
+    svg_document(width_px, height_px, |area| {
+        draw_answer_map(area, markers, legend).map(|_| ())
+    })
+}
+
+/// Draws into a standalone SVG document. Drawing into a string cannot fail for I/O reasons; an
+/// error would only come from a plotters bug, and then an incomplete SVG is a better outcome than a
+/// crash.
+fn svg_document(
+    width_px: u32,
+    height_px: u32,
+    draw: impl FnOnce(
+        &DrawingArea<SVGBackend<'_>, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<std::io::Error>>,
+) -> String {
     let mut svg = String::new();
     {
         let area = SVGBackend::with_string(&mut svg, (width_px, height_px)).into_drawing_area();
-        // As for the latency map: a plotters error leaves an incomplete SVG rather than a crash.
-        let _ = draw_answer_map(&area, markers, legend);
+        let _ = draw(&area);
         let _ = area.present();
     }
     svg
@@ -621,15 +635,9 @@ pub fn latency_map_svg(
     width_px: u32,
     height_px: u32,
 ) -> String {
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, (width_px, height_px)).into_drawing_area();
-        // Drawing into a string cannot fail for I/O reasons; an error would only come from a plotters
-        // bug, and then an incomplete SVG is a better outcome than a crash.
-        let _ = draw_latency_map(&area, markers, overlay);
-        let _ = area.present();
-    }
-    svg
+    svg_document(width_px, height_px, |area| {
+        draw_latency_map(area, markers, overlay).map(|_| ())
+    })
 }
 
 #[cfg(test)]

@@ -476,6 +476,25 @@ pub struct RipestatLookup {
     pub outcome: LookupOutcome,
 }
 
+impl RipestatLookup {
+    /// The record of one `call` about `resource` at the RIPEstat address `base`, as it came back.
+    pub fn of(
+        call: RipestatCall,
+        base: &str,
+        resource: &str,
+        fetched_at_unix_ms: i64,
+        outcome: LookupOutcome,
+    ) -> RipestatLookup {
+        RipestatLookup {
+            call,
+            resource: resource.to_string(),
+            url: call.url(base, resource),
+            fetched_at_unix_ms,
+            outcome,
+        }
+    }
+}
+
 /// The evidence behind a DNS cell: every exchange as received, and when. What a share link carries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DnsSnapshot {
@@ -881,16 +900,11 @@ mod tests {
     }
 
     fn lookup(call: RipestatCall, resource: &str, text: &str) -> RipestatLookup {
-        RipestatLookup {
-            call,
-            resource: resource.into(),
-            url: call.url("https://stat.ripe.net", resource),
-            fetched_at_unix_ms: 5,
-            outcome: LookupOutcome::Response {
-                status: 200,
-                text: text.into(),
-            },
-        }
+        let outcome = LookupOutcome::Response {
+            status: 200,
+            text: text.into(),
+        };
+        RipestatLookup::of(call, "https://stat.ripe.net", resource, 5, outcome)
     }
 
     #[test]

@@ -350,26 +350,26 @@ impl AppState {
         }
     }
 
-    fn atlas_cell_mut(&mut self, id: CellId) -> Option<&mut AtlasCell> {
+    fn body_mut(&mut self, id: CellId) -> Option<&mut CellBody> {
         self.notebook
             .cells
             .iter_mut()
             .find(|cell| cell.id == id)
-            .and_then(|cell| match &mut cell.body {
-                CellBody::Atlas(atlas) => Some(atlas),
-                CellBody::Markdown { .. } | CellBody::Dns(_) => None,
-            })
+            .map(|cell| &mut cell.body)
+    }
+
+    fn atlas_cell_mut(&mut self, id: CellId) -> Option<&mut AtlasCell> {
+        match self.body_mut(id)? {
+            CellBody::Atlas(atlas) => Some(atlas),
+            CellBody::Markdown { .. } | CellBody::Dns(_) => None,
+        }
     }
 
     fn dns_cell_mut(&mut self, id: CellId) -> Option<&mut DnsCell> {
-        self.notebook
-            .cells
-            .iter_mut()
-            .find(|cell| cell.id == id)
-            .and_then(|cell| match &mut cell.body {
-                CellBody::Dns(dns) => Some(dns),
-                CellBody::Markdown { .. } | CellBody::Atlas(_) => None,
-            })
+        match self.body_mut(id)? {
+            CellBody::Dns(dns) => Some(dns),
+            CellBody::Markdown { .. } | CellBody::Atlas(_) => None,
+        }
     }
 }
 

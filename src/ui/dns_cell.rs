@@ -10,6 +10,7 @@ use yew::prelude::*;
 use super::StoreHandle;
 use super::browser;
 use super::dns_view::DnsSnapshotView;
+use super::fetch_status;
 use crate::dns::RecordType;
 use crate::dns::subnets;
 use crate::net;
@@ -37,7 +38,7 @@ fn vantage_value(choice: &VantageChoice) -> &'static str {
 pub fn DnsCellView(props: &DnsCellProps) -> Html {
     let store = use_context::<StoreHandle>();
     let settings = use_context::<Rc<Settings>>().unwrap_or_default();
-    let abort = use_mut_ref(|| None::<web_sys::AbortController>);
+    let abort = fetch_status::use_abort_slot();
     let Some(store) = store else {
         return html! {};
     };
@@ -142,21 +143,14 @@ pub fn DnsCellView(props: &DnsCellProps) -> Html {
                 });
                 return;
             }
-            let controller = web_sys::AbortController::new().ok();
-            let signal = controller.as_ref().map(|c| c.signal());
-            *abort.borrow_mut() = controller;
-            store.dispatch(Action::FetchProgress {
-                id,
-                step: "Starting…".to_string(),
-            });
+            let signal = fetch_status::start(&abort);
+            let progress = fetch_status::progress_to(&store, id);
+            progress("Starting…".to_string());
             let store = store.clone();
             let request = request.clone();
             let settings = settings.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let progress: Rc<dyn Fn(String)> = {
-                    let store = store.clone();
-                    Rc::new(move |step: String| store.dispatch(Action::FetchProgress { id, step }))
-                };
+                let progress: Rc<dyn Fn(String)> = Rc::new(progress);
                 match net::run_dns_request(&settings, &request, signal, progress).await {
                     Ok(snapshot) => store.dispatch(Action::DnsSnapshotLoaded { id, snapshot }),
                     Err(message) => store.dispatch(Action::FetchFailed { id, message }),
@@ -164,14 +158,7 @@ pub fn DnsCellView(props: &DnsCellProps) -> Html {
             });
         })
     };
-    let on_cancel = {
-        let abort = abort.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(controller) = abort.borrow_mut().take() {
-                controller.abort();
-            }
-        })
-    };
+    let on_cancel = fetch_status::cancel_callback(&abort);
 
     let table = subnets::ecs_subnets();
     let continents = subnets::one_per_continent(&table).len();
@@ -259,13 +246,9 @@ pub fn DnsCellView(props: &DnsCellProps) -> Html {
                     }
                 </div>
             </form>
-            <p class="hint">{ format!("Client subnets: {}. Countries with one: {}.", subnets::SOURCE,
+            <p class="hint">{ format!("Countries with a client subnet ({}): {}.", subnets::SOURCE,
                 table.iter().map(|s| s.country.as_str()).collect::<Vec<_>>().join(", ")) }</p>
-            { match &fetch_state {
-                FetchState::InProgress { step } => html! { <p class="progress" role="status" aria-live="polite"><span class="spinner" />{ step.clone() }</p> },
-                FetchState::Failed { message } => html! { <p class="error" role="alert">{ message.clone() }</p> },
-                FetchState::Idle => html! {},
-            } }
+            { fetch_status::status_line(&fetch_state) }
             if let Some(snapshot) = props.cell.snapshot.clone() {
                 <DnsSnapshotView snapshot={snapshot} />
             }

@@ -199,8 +199,9 @@ pub fn AnswerMatrixView(props: &AnswerMatrixViewProps) -> Html {
                     </tbody>
                 </table>
             }
+            <details class="vantage-box" open={rows.len() <= 20}>
+            <summary>{ format!("All {} vantages: who asked, for which client, and what came back", rows.len()) }</summary>
             <table class="vantage-table">
-                <caption>{ "Every vantage: who asked, for which client, and what came back" }</caption>
                 <thead><tr>
                     <th scope="col">{ "Vantage" }</th><th scope="col">{ "Country" }</th>
                     <th scope="col">{ "Continent" }</th>
@@ -225,6 +226,7 @@ pub fn AnswerMatrixView(props: &AnswerMatrixViewProps) -> Html {
                 }) }
                 </tbody>
             </table>
+            </details>
             if !ecs.is_empty() {
                 <table class="ecs-table">
                     <caption>{ "EDNS Client Subnet per resolver: did it answer for the emulated clients?" }</caption>

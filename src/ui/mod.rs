@@ -8,6 +8,7 @@ pub mod browser;
 pub mod cells;
 pub mod dns_cell;
 pub mod dns_view;
+pub mod fetch_status;
 pub mod inference_view;
 pub mod latency_view;
 pub mod map_canvas;
