@@ -89,6 +89,32 @@ export async function pixelCount(scope, rgb) {
   }, rgb);
 }
 
+// Hovers the first map marker drawn in one colour (0xrrggbb), above the legend strip, and returns
+// the tooltip's text; null when no such marker is drawn.
+export async function hoverMarker(scope, rgb) {
+  const canvas = scope.locator('canvas').first();
+  const spot = await canvas.evaluate((c, rgb) => {
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    const [r, g, b] = [(rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255];
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] === r && data[i + 1] === g && data[i + 2] === b) {
+        const x = (i / 4) % c.width, y = Math.floor(i / 4 / c.width);
+        // Skip the legend strip at the bottom.
+        if (y < c.height - 40) {
+          const box = c.getBoundingClientRect();
+          return { x: (x + 1) * box.width / c.width, y: (y + 2) * box.height / c.height };
+        }
+      }
+    }
+    return null;
+  }, rgb);
+  if (!spot) return null;
+  await canvas.hover({ position: spot });
+  const tooltip = scope.locator('.map-tooltip').first();
+  await tooltip.waitFor();
+  return tooltip.innerText();
+}
+
 export async function addCell(page, button) {
   await page.locator('.add-cell').last().getByRole('button', { name: button }).click();
 }

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { fixturesDir } from '../servers.mjs';
 import { watchErrors } from '../browser.mjs';
 import {
-  useServers, freshPage as freshProfile, offlineReader, fragmentFor, canvasColourCount, pixelCount, addCell,
+  useServers, freshPage as freshProfile, offlineReader, fragmentFor, canvasColourCount, pixelCount, hoverMarker,
+  addCell,
 } from '../helpers.mjs';
 
 const env = useServers();
@@ -61,27 +62,10 @@ test('the example notebook opens offline with its map, tables and narrative', as
 test('hovering a map marker names the probe, its country, network and RTT', async () => {
   const { context, page } = await freshPage({ replayBase: null });
   const trace = page.locator('article.cell[data-kind="Atlas measurement"]').first();
-  const canvas = trace.locator('canvas');
-  // Find the centre of a "< 10 ms" marker (#fde725) in the drawn pixels, then hover there.
-  const spot = await canvas.evaluate((c) => {
-    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i] === 0xfd && data[i + 1] === 0xe7 && data[i + 2] === 0x25) {
-        const x = (i / 4) % c.width, y = Math.floor(i / 4 / c.width);
-        // Skip the legend strip at the bottom.
-        if (y < c.height - 40) {
-          const r = c.getBoundingClientRect();
-          return { x: (x + 1) * r.width / c.width, y: (y + 2) * r.height / c.height };
-        }
-      }
-    }
-    return null;
-  });
-  assert.ok(spot, 'a fast marker is drawn');
-  await canvas.hover({ position: spot });
-  const tooltip = trace.locator('.map-tooltip');
-  await tooltip.waitFor();
-  assert.match(await tooltip.innerText(), /^Probe \d+ · .+ \([A-Z]{2}\) · AS\d+ · min RTT \d+\.\d ms$/);
+  // The centre of a "< 10 ms" marker (#fde725) in the drawn pixels.
+  const tooltip = await hoverMarker(trace, 0xfde725);
+  assert.ok(tooltip, 'a fast marker is drawn');
+  assert.match(tooltip, /^Probe \d+ · .+ \([A-Z]{2}\) · AS\d+ · min RTT \d+\.\d ms$/);
   await context.close();
 });
 

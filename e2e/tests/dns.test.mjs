@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { dohFixturesDir, ripestatFixturesDir } from '../servers.mjs';
-import { useServers, freshPage, offlineReader, saveSettings, addCell, pixelCount } from '../helpers.mjs';
+import {
+  useServers, freshPage, offlineReader, addCell, pixelCount, hoverMarker, fragmentFor,
+} from '../helpers.mjs';
 
 const env = useServers();
 const repo = path.join(dohFixturesDir, '..', '..', '..');
@@ -119,8 +121,11 @@ test('a fan-out shows the matrix, verdict, ECS and origins; a throttled resolver
   const google = await matrix.locator('.ecs-table tr[data-resolver="Google"] td').allInnerTexts();
   assert.deepEqual(google.slice(0, 3), ['4', '4', `/${alicdnScope}`]);
   assert.match(await matrix.locator('.ecs-table tr[data-resolver="Cloudflare"]').innerText(), /no client subnet sent/);
-  // The map shows the vantages in the first answer set's colour (#0072b2).
+  // The map shows the vantages in the first answer set's colour (#0072b2), each client-subnet vantage
+  // at the largest city of its country, as its tooltip says.
   assert.ok(await pixelCount(matrix, 0x0072b2) > 20, 'answer-set markers are drawn');
+  const tooltip = await hoverMarker(matrix, 0x0072b2);
+  assert.match(tooltip, /^Google for [A-Z]{2} \(\d+\.\d+\.\d+\.0\/24\) · shown at .+, the largest city of .+ · #1: 111\.32\.130\.108, 111\.32\.130\.109$/);
 
   // Every request went to the configured services, as the core planned them: 4 Google JSON queries
   // with the table's subnets, 1 Cloudflare JSON query, RIPEstat for each address and the prefix.
@@ -269,4 +274,39 @@ test('an Atlas DNS measurement shows the answer matrix per question, timeouts in
   await cell.locator('.latency-view').waitFor();
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('a hostile DNS snapshot in a link is inert and explained, never a crash', async () => {
+  const hostile = '<img src=x onerror="window.__pwned=1">';
+  const exchange = (outcome, extra = {}) => ({
+    resolver: `<script>window.__pwned=2</script>`, protocol: 'google_json', rtype: 'A',
+    url: 'javascript:window.__pwned=3', sent_at_unix_ms: 0, rt_ms: 1, outcome, ...extra,
+  });
+  const notebook = {
+    title: 'hostile DNS',
+    cells: [{ id: 1, body: { kind: 'dns', request: { name: hostile }, snapshot: {
+      name: hostile, started_at_unix_ms: 0, planned_queries: 9, cancelled: true, exchanges: [
+        exchange({ kind: 'response', status: 200, body: { encoding: 'text', text: JSON.stringify({ Status: 0, Answer: [{ name: 'x.', type: 1, TTL: 1, data: hostile }] }) } }),
+        exchange({ kind: 'response', status: 200, body: { encoding: 'base64', base64: '***' } }),
+        exchange({ kind: 'response', status: 200, body: { encoding: 'text', text: '<html>' } }),
+        exchange({ kind: 'timed_out' }, { protocol: 'wire', subnet: { country: 'DE', subnet: '178.202.0.0/24', prb_id: 1, prefix_v4: 'x' } }),
+        exchange({ kind: 'failed', reason: hostile }),
+      ],
+      origin_lookups: [{ call: 'network-info', resource: hostile, url: 'javascript:x', fetched_at_unix_ms: 0, outcome: { kind: 'response', status: 200, text: '{' } }],
+    } } }],
+  };
+  const reader = await offlineReader(env);
+  await reader.page.goto(`${env.web.origin}/#${fragmentFor(notebook)}`);
+  const cell = reader.page.locator('article.cell[data-kind="DNS"]');
+  await cell.locator('section.answer-matrix').waitFor();
+  assert.equal(await reader.page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await reader.page.locator('main img, main script, main iframe').count(), 0);
+  assert.equal(await cell.locator('a[href]').count(), 0);
+  assert.equal(await cell.locator('.vantage-table tbody tr').count(), 5);
+  assert.match(await cell.locator('.answer-matrix').innerText(), /damaged/);
+  assert.match(await cell.locator('.dns-view .cancelled').innerText(), /Cancelled after 5 of 9 queries/);
+  assert.match(await cell.locator('.origin-problems summary').innerText(), /1 RIPEstat lookups could not be used/);
+  assert.deepEqual(reader.outside, []);
+  assert.deepEqual(reader.errors, []);
+  await reader.context.close();
 });
