@@ -1,8 +1,20 @@
 // Local servers for the end-to-end tests, on 127.0.0.1 only:
 // - a static server for the release build in ../dist (correct MIME types, application/wasm included);
-// - a replay server that answers RIPE Atlas API requests with the recorded real responses in
-//   ../tests/fixtures/atlas/ (origins in tests/fixtures/SOURCES.md) and logs every request, so tests can
-//   check what the app asked for and that a shared report asks for nothing.
+// - a replay server that answers with the recorded real responses in ../tests/fixtures/ (origins in
+//   tests/fixtures/SOURCES.md) and logs every request, so tests can check what the app asked for and
+//   that a shared report asks for nothing. It stands in for three services at once:
+//   - the RIPE Atlas API (/api/v2/…), from fixtures/atlas/;
+//   - the Google and Cloudflare DoH JSON APIs (/resolve, /dns-query?name=), from fixtures/doh/: the
+//     recorded response for the asked name and type, exactly as recorded, whatever client subnet was
+//     sent (so an edns_client_subnet echo appears only where the recording has one);
+//   - an RFC 8484 resolver (/dns-query?dns=): for the question in the wire query, a recorded Atlas
+//     `abuf` (the binary reply a probe's resolver gave, fixtures/atlas/dns_latest_*.json);
+//   - the RIPEstat Data API (/data/<call>/data.json), from fixtures/ripestat/: the one recorded
+//     response of each call, whatever the resource (so origins in the tests are the fixtures', not
+//     those of the real addresses).
+//   Two path prefixes change the behaviour of whatever follows them: /status/<code>/… answers every
+//   request with that HTTP status (a throttled or broken resolver), and /held/… keeps requests
+//   waiting until the test releases them (to cancel a run half-way, deterministically).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +23,8 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const distDir = path.join(here, '..', 'dist');
 export const fixturesDir = path.join(here, '..', 'tests', 'fixtures', 'atlas');
+export const dohFixturesDir = path.join(here, '..', 'tests', 'fixtures', 'doh');
+export const ripestatFixturesDir = path.join(here, '..', 'tests', 'fixtures', 'ripestat');
 
 const mime = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
@@ -42,7 +56,30 @@ const measurements = {
   3359986: { results: 'ping_latest_msm3359986.json', probes: 'probes_page_msm3359986.json' },
   1033154: { results: 'traceroute_latest_msm1033154.json', probes: 'probes_page_msm1033154.json' },
   3082698: { results: 'traceroute_latest_msm3082698.json', probes: 'probes_page_msm3082698.json' },
+  1421267: { results: 'dns_latest_msm1421267.json', probes: 'probes_page_msm1421267.json' },
+  1071935: { results: 'dns_latest_msm1071935.json', probes: 'probes_page_msm1071935.json' },
 };
+
+// The DNS type mnemonics the app sends (IANA registry numbers), for matching recorded questions.
+const RECORD_TYPES = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, DS: 43, DNSKEY: 48, HTTPS: 65, ANY: 255, CAA: 257 };
+
+function dnsKey(name, type) {
+  const number = /^\d+$/.test(String(type)) ? Number(type) : RECORD_TYPES[String(type).toUpperCase()];
+  return `${String(name).toLowerCase().replace(/\.$/, '')}|${number}`;
+}
+
+// The recorded DoH responses by service ("google-json", "cloudflare-json", the file-name prefix) and
+// question (the recording's own Question section).
+export function dohRecordings() {
+  const index = {};
+  for (const file of fs.readdirSync(dohFixturesDir).filter((f) => f.endsWith('.json'))) {
+    const service = file.split('_')[0];
+    const text = fs.readFileSync(path.join(dohFixturesDir, file), 'utf8');
+    const { name, type } = JSON.parse(text).Question[0];
+    (index[service] ??= {})[dnsKey(name, type)] = { file, text };
+  }
+  return index;
+}
 
 function readFixture(name) {
   return fs.readFileSync(path.join(fixturesDir, name), 'utf8');
@@ -66,12 +103,89 @@ function atlasError(status, title, detail) {
   return JSON.stringify({ error: { status, code: 0, title, detail, errors: [] } });
 }
 
+// The question (name without the final dot, lower-case, and type number) of a DNS message in wire
+// format (RFC 1035 §4.1): the 12-byte header, then QNAME as length-prefixed labels, then QTYPE.
+// Questions are never compressed, so no pointers are followed; null for anything else.
+function wireQuestion(message) {
+  if (message.length < 12 || message.readUInt16BE(4) < 1) return null;
+  const labels = [];
+  let at = 12;
+  while (at < message.length && message[at] !== 0) {
+    const length = message[at];
+    if (length > 63 || at + 1 + length > message.length) return null;
+    labels.push(message.subarray(at + 1, at + 1 + length).toString('latin1'));
+    at += 1 + length;
+  }
+  if (at + 3 > message.length) return null;
+  return dnsKey(labels.join('.'), message.readUInt16BE(at + 1));
+}
+
+// Recorded wire-format replies: the `abuf` of every Atlas DNS result in fixtures/atlas/dns_latest_*,
+// by question, with the resolver the probe asked (the first recording of each question wins).
+export function wireRecordings() {
+  const index = {};
+  for (const file of fs.readdirSync(fixturesDir).filter((f) => /^dns_latest_.*\.json$/.test(f))) {
+    for (const result of JSON.parse(readFixture(file))) {
+      const responses = result.resultset ?? [{ ...result }];
+      for (const response of responses) {
+        const abuf = response.result?.abuf;
+        if (!abuf) continue;
+        const reply = Buffer.from(abuf, 'base64');
+        const key = wireQuestion(reply);
+        if (key && !index[key]) index[key] = { file, prb_id: result.prb_id, resolver: response.dst_addr ?? result.dst_addr, reply };
+      }
+    }
+  }
+  return index;
+}
+
+// The recorded answer to one request; `send(status, body, type)` writes it.
+function replayAnswer(req, url, pathname, doh, send) {
+  if (pathname === '/dns-query' && url.searchParams.has('dns')) {
+    const query = Buffer.from(url.searchParams.get('dns'), 'base64url');
+    const recorded = doh.wire[wireQuestion(query)];
+    return recorded ? send(200, recorded.reply, 'application/dns-message') : send(404, 'not recorded', 'text/plain');
+  }
+  const question = dnsKey(url.searchParams.get('name') ?? '', url.searchParams.get('type') ?? 'A');
+  if (pathname === '/resolve') {
+    const recorded = doh['google-json']?.[question];
+    return recorded ? send(200, recorded.text, 'application/x-javascript; charset=UTF-8') : send(404, 'not recorded', 'text/plain');
+  }
+  if (pathname === '/dns-query' && url.searchParams.has('name')) {
+    const recorded = doh['cloudflare-json']?.[question];
+    return recorded ? send(200, recorded.text, 'application/dns-json') : send(404, 'not recorded', 'text/plain');
+  }
+  const ripestat = pathname.match(/^\/data\/(network-info|prefix-overview)\/data\.json$/);
+  if (ripestat) return send(200, fs.readFileSync(path.join(ripestatFixturesDir, `${ripestat[1]}.json`), 'utf8'));
+  const msm = pathname.match(/^\/api\/v2\/measurements\/(\d+)\/(results|latest)\/$/);
+  if (msm) {
+    const id = Number(msm[1]);
+    if (id === 429) return send(429, atlasError(429, 'Too Many Requests', 'Request was throttled.'));
+    if (id === 500) return send(500, atlasError(500, 'Internal Server Error', 'A server error occurred.'));
+    if (id === 400) return send(400, readFixture('error_400_docs_error-messages.json'));
+    if (id === 666) return send(200, '{"this is": not json', 'application/json');
+    if (id === 777) { req.socket.destroy(); return; } // the connection drops: "network down"
+    const recorded = measurements[id];
+    if (!recorded) return send(404, atlasError(404, 'Not Found', 'Not found.'));
+    return send(200, readFixture(recorded.results));
+  }
+  if (pathname === '/api/v2/probes/') {
+    const ids = (url.searchParams.get('id__in') ?? '').split(',').filter(Boolean).map(Number);
+    const page = probePageFor(ids);
+    return page ? send(200, page) : send(404, atlasError(404, 'Not Found', 'No recorded page for these probes.'));
+  }
+  return send(404, 'not recorded', 'text/plain');
+}
+
 export async function startReplay() {
   const requests = [];
+  const held = [];
+  const doh = { ...dohRecordings(), wire: wireRecordings() };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     requests.push({ method: req.method, path: url.pathname, search: url.search, headers: req.headers });
     const send = (status, body, type = 'application/json') => {
+      if (res.destroyed) return; // the app aborted the request (cancel or time limit)
       res.writeHead(status, { 'Content-Type': type, 'Access-Control-Allow-Origin': '*' });
       res.end(body);
     };
@@ -80,26 +194,27 @@ export async function startReplay() {
       res.end();
       return;
     }
-    const msm = url.pathname.match(/^\/api\/v2\/measurements\/(\d+)\/(results|latest)\/$/);
-    if (msm) {
-      const id = Number(msm[1]);
-      if (id === 429) return send(429, atlasError(429, 'Too Many Requests', 'Request was throttled.'));
-      if (id === 500) return send(500, atlasError(500, 'Internal Server Error', 'A server error occurred.'));
-      if (id === 400) return send(400, readFixture('error_400_docs_error-messages.json'));
-      if (id === 666) return send(200, '{"this is": not json', 'application/json');
-      if (id === 777) { req.socket.destroy(); return; } // the connection drops: "network down"
-      const recorded = measurements[id];
-      if (!recorded) return send(404, atlasError(404, 'Not Found', 'Not found.'));
-      return send(200, readFixture(recorded.results));
+    const status = url.pathname.match(/^\/status\/(\d{3})\//);
+    if (status) return send(Number(status[1]), http.STATUS_CODES[Number(status[1])] ?? 'error', 'text/plain');
+    if (url.pathname.startsWith('/held/')) {
+      held.push(() => replayAnswer(req, url, url.pathname.slice('/held'.length), doh, send));
+      return;
     }
-    if (url.pathname === '/api/v2/probes/') {
-      const ids = (url.searchParams.get('id__in') ?? '').split(',').filter(Boolean).map(Number);
-      const page = probePageFor(ids);
-      return page ? send(200, page) : send(404, atlasError(404, 'Not Found', 'No recorded page for these probes.'));
-    }
-    send(404, 'not recorded', 'text/plain');
+    replayAnswer(req, url, url.pathname, doh, send);
   });
   await listen(server);
   const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, requests, close: () => new Promise((r) => server.close(r)) };
+  // Answers the first `count` held requests (in arrival order); returns how many were waiting.
+  const release = (count = held.length) => {
+    const waiting = held.length;
+    held.splice(0, count).forEach((respond) => respond());
+    return waiting;
+  };
+  const heldCount = () => held.length;
+  const close = () => {
+    release();
+    server.closeAllConnections?.();
+    return new Promise((r) => server.close(r));
+  };
+  return { origin, requests, release, heldCount, close };
 }

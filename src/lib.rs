@@ -4,6 +4,7 @@
 //! The pure core (every module except `net`, `storage` and `ui`) imports no yew, web-sys, gloo, js-sys
 //! or wasm-bindgen, so it is tested natively with `cargo test`; `tests/tidy.rs` enforces that split.
 
+pub mod answers;
 pub mod atlas;
 pub mod chart;
 pub mod cli;

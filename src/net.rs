@@ -1,8 +1,17 @@
-//! All browser I/O to external services, one choke point per service. Requests return text plus timing;
-//! parsing happens in the core. Every request takes an `AbortSignal` so the author can cancel, and
-//! reports progress through a callback. No API key exists yet; when one does, it is added here and only
-//! to the requests of the service it belongs to.
+//! All browser I/O to external services, one choke point per service (RIPE Atlas, DoH resolvers,
+//! RIPEstat). Requests return text or bytes plus timing; parsing happens in the core. Every request
+//! takes an `AbortSignal` so the author can cancel, and reports progress through a callback. The DNS
+//! fan-out is paced here (a few requests in flight, spaced per resolver) because pacing is about how
+//! we treat the services, not about what the answers mean. No API key exists yet; when one does, it
+//! is added here and only to the requests of the service it belongs to.
 
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, VecDeque};
+use std::future::Future;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use web_sys::AbortSignal;
 
 use crate::atlas::api::{
@@ -11,7 +20,13 @@ use crate::atlas::api::{
 };
 use crate::atlas::parse_results;
 use crate::atlas::probes::{Probe, parse_probes_page};
-use crate::notebook::{AtlasRequest, AtlasSnapshot, SnapshotSource};
+use crate::dns::doh::DohRequest;
+use crate::dns::fanout::{PlannedQuery, Transport};
+use crate::notebook::dns::{
+    DohExchange, LookupOutcome, MAX_ORIGIN_ADDRESSES, RipestatCall, RipestatLookup, progress_text,
+};
+use crate::notebook::{AtlasRequest, AtlasSnapshot, DnsRequest, DnsSnapshot, SnapshotSource};
+use crate::settings::Settings;
 
 /// A response as received.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,20 +72,40 @@ fn now_ms() -> f64 {
         .map_or(0.0, |performance| performance.now())
 }
 
+/// A response as received, as bytes (DoH wire replies are binary).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BytesResponse {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub elapsed_ms: f64,
+}
+
 /// The one place that performs a GET. `accept` is a CORS-safelisted header, so no preflight is sent.
-pub async fn get_text(
+/// The body is kept as bytes (DoH wire replies are binary).
+async fn get_bytes(
     url: &str,
     accept: &str,
     signal: Option<&AbortSignal>,
-) -> Result<TextResponse, NetError> {
+) -> Result<BytesResponse, NetError> {
     let started = now_ms();
     let unreachable = |detail: String| NetError::Unreachable {
         url: url.to_string(),
         detail,
     };
-    let response = gloo_net::http::Request::get(url)
-        .header("Accept", accept)
-        .abort_signal(signal)
+    // The request is built here rather than with gloo's builder, which re-serialises the URL and
+    // appends a stray "&" to any query it already has: the URL sent must be the one the core planned
+    // and the snapshot records.
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    let headers = web_sys::Headers::new().map_err(|_| unreachable("no Headers".to_string()))?;
+    headers
+        .set("Accept", accept)
+        .map_err(|_| unreachable("the Accept header was refused".to_string()))?;
+    init.set_headers(&headers);
+    init.set_signal(signal);
+    let request = web_sys::Request::new_with_str_and_init(url, &init)
+        .map_err(|_| unreachable("the browser refused this address".to_string()))?;
+    let response = gloo_net::http::Request::from(request)
         .send()
         .await
         .map_err(|error| match error {
@@ -79,14 +114,33 @@ pub async fn get_text(
             other => unreachable(other.to_string()),
         })?;
     let status = response.status();
-    let text = response.text().await.map_err(|error| match error {
+    let body = response.binary().await.map_err(|error| match error {
         gloo_net::Error::JsError(js) if js.name == "AbortError" => NetError::Aborted,
         other => unreachable(format!("the response was cut off: {other}")),
     })?;
-    Ok(TextResponse {
+    Ok(BytesResponse {
         status,
-        text,
+        body,
         elapsed_ms: now_ms() - started,
+    })
+}
+
+/// A GET whose body is text (the Atlas API and RIPEstat), decoded as the Fetch standard's `text()`
+/// does: UTF-8 with a leading byte-order mark dropped and invalid bytes replaced.
+pub async fn get_text(
+    url: &str,
+    accept: &str,
+    signal: Option<&AbortSignal>,
+) -> Result<TextResponse, NetError> {
+    let response = get_bytes(url, accept, signal).await?;
+    let body = response
+        .body
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(&response.body);
+    Ok(TextResponse {
+        status: response.status,
+        text: String::from_utf8_lossy(body).into_owned(),
+        elapsed_ms: response.elapsed_ms,
     })
 }
 
@@ -238,6 +292,407 @@ pub async fn fetch_atlas_measurement(
     })
 }
 
+/// Requests of the DNS fan-out in flight at once: enough to finish a per-continent run in about a
+/// second, few enough that no public resolver sees a burst from one page.
+pub const DOH_CONCURRENCY: usize = 4;
+/// Least time between the starts of two requests to the same resolver (or to RIPEstat).
+pub const PACE_MS: f64 = 150.0;
+/// After a 429 the spacing for that resolver doubles, up to this.
+pub const MAX_PACE_MS: f64 = 2_400.0;
+/// A DoH reply slower than this counts as a timeout: resolvers answer in tens of milliseconds, and
+/// the time limit Atlas probes use for DNS is 5 s.
+pub const DOH_TIMEOUT_MS: i32 = 10_000;
+
+/// Spaces out the requests of each lane (a resolver, or RIPEstat): the start of the next request in
+/// a lane is at least its spacing after the previous one. Pure arithmetic over a clock the caller
+/// reads, so it is tested natively.
+#[derive(Debug, Default)]
+pub struct Pacer {
+    lanes: BTreeMap<String, (f64, f64)>,
+}
+
+impl Pacer {
+    /// Books the next start in `lane` and returns how long to wait for it from `now_ms`.
+    pub fn reserve(&mut self, lane: &str, now_ms: f64) -> f64 {
+        let (next_start, spacing) = self
+            .lanes
+            .entry(lane.to_string())
+            .or_insert((now_ms, PACE_MS));
+        let start = next_start.max(now_ms);
+        *next_start = start + *spacing;
+        start - now_ms
+    }
+
+    /// The lane answered 429 (too many requests): slow it down for the rest of the run, starting
+    /// with the start already booked.
+    pub fn back_off(&mut self, lane: &str) {
+        if let Some((next_start, spacing)) = self.lanes.get_mut(lane) {
+            let slower = (*spacing * 2.0).min(MAX_PACE_MS);
+            *next_start += slower - *spacing;
+            *spacing = slower;
+        }
+    }
+}
+
+/// Waits; not cancellable, so callers only sleep for the short pacing delays.
+async fn sleep_ms(ms: f64) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let delay = ms.clamp(0.0, f64::from(i32::MAX)) as i32;
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, delay);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// An abort controller for one request that also aborts when the author cancels (the parent
+/// signal) or when a time limit passes, and remembers which of the two it was.
+struct RequestAbort {
+    controller: Option<web_sys::AbortController>,
+    timed_out: Rc<Cell<bool>>,
+    timer: Option<i32>,
+    parent: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+    _on_timeout: Option<Closure<dyn FnMut()>>,
+}
+
+impl RequestAbort {
+    fn new(parent: Option<&AbortSignal>, timeout_ms: i32) -> RequestAbort {
+        let controller = web_sys::AbortController::new().ok();
+        let timed_out = Rc::new(Cell::new(false));
+        let mut this = RequestAbort {
+            controller: controller.clone(),
+            timed_out: timed_out.clone(),
+            timer: None,
+            parent: None,
+            _on_timeout: None,
+        };
+        let Some(controller) = controller else {
+            return this;
+        };
+        if let Some(parent) = parent {
+            let child = controller.clone();
+            let listener = Closure::<dyn FnMut()>::new(move || child.abort());
+            let _ =
+                parent.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+            if parent.aborted() {
+                controller.abort();
+            }
+            this.parent = Some((parent.clone(), listener));
+        }
+        let on_timeout = Closure::<dyn FnMut()>::new(move || {
+            timed_out.set(true);
+            controller.abort();
+        });
+        this.timer = web_sys::window().and_then(|window| {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    on_timeout.as_ref().unchecked_ref(),
+                    timeout_ms,
+                )
+                .ok()
+        });
+        this._on_timeout = Some(on_timeout);
+        this
+    }
+
+    fn signal(&self) -> Option<AbortSignal> {
+        self.controller.as_ref().map(|c| c.signal())
+    }
+}
+
+impl Drop for RequestAbort {
+    fn drop(&mut self) {
+        if let (Some(window), Some(timer)) = (web_sys::window(), self.timer) {
+            window.clear_timeout_with_handle(timer);
+        }
+        if let Some((parent, listener)) = &self.parent {
+            let _ = parent
+                .remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// One DoH GET (Google or Cloudflare JSON, or RFC 8484 wire): only the `Accept` header the core
+/// chose, so no CORS preflight; the body kept as bytes; the time to the whole body measured with
+/// `performance.now()`. `None` when the author cancelled (nothing arrived worth keeping).
+pub async fn doh_get(
+    request: &DohRequest,
+    signal: Option<&AbortSignal>,
+) -> Option<(Transport, Option<f64>)> {
+    let started = now_ms();
+    let abort = RequestAbort::new(signal, DOH_TIMEOUT_MS);
+    let outcome = get_bytes(&request.url, request.accept, abort.signal().as_ref()).await;
+    let elapsed = Some(now_ms() - started);
+    match outcome {
+        Ok(response) => Some((
+            Transport::Response {
+                status: response.status,
+                body: response.body,
+            },
+            Some(response.elapsed_ms),
+        )),
+        Err(NetError::Aborted) if abort.timed_out.get() => Some((Transport::TimedOut, elapsed)),
+        Err(NetError::Aborted) => None,
+        Err(NetError::Unreachable { detail, .. }) => Some((
+            Transport::Failed {
+                reason: format!("no response ({detail})"),
+            },
+            elapsed,
+        )),
+    }
+}
+
+/// One RIPEstat Data API GET. `None` when the author cancelled.
+pub async fn ripestat_get(url: &str, signal: Option<&AbortSignal>) -> Option<LookupOutcome> {
+    match get_text(url, "application/json", signal).await {
+        Ok(response) => Some(LookupOutcome::Response {
+            status: response.status,
+            text: response.text,
+        }),
+        Err(NetError::Aborted) => None,
+        Err(error) => Some(LookupOutcome::Failed {
+            reason: error.user_message(),
+        }),
+    }
+}
+
+fn is_cancelled(signal: Option<&AbortSignal>) -> bool {
+    signal.is_some_and(AbortSignal::aborted)
+}
+
+/// Runs `job` over `items` with `DOH_CONCURRENCY` workers, spacing the starts of each item's lane
+/// with one shared `Pacer`. A job returns `None` when cancelled; then no further item starts. The
+/// results come back in item order, with their index; `on_done` sees each as it arrives.
+async fn run_paced<T, R, Job, Fut>(
+    items: Vec<T>,
+    lane: impl Fn(&T) -> String + 'static,
+    signal: Option<AbortSignal>,
+    job: Job,
+    on_done: impl Fn(&R) + 'static,
+) -> Vec<(usize, R)>
+where
+    T: 'static,
+    R: 'static,
+    Job: Fn(T, Option<AbortSignal>) -> Fut + 'static,
+    Fut: Future<Output = Option<(R, bool)>> + 'static,
+{
+    let queue: Rc<RefCell<VecDeque<(usize, T)>>> =
+        Rc::new(RefCell::new(items.into_iter().enumerate().collect()));
+    let pacer = Rc::new(RefCell::new(Pacer::default()));
+    let results: Rc<RefCell<Vec<(usize, R)>>> = Rc::new(RefCell::new(Vec::new()));
+    let lane = Rc::new(lane);
+    let job = Rc::new(job);
+    let on_done = Rc::new(on_done);
+    let workers = js_sys::Array::new();
+    for _ in 0..DOH_CONCURRENCY {
+        let (queue, pacer, results) = (queue.clone(), pacer.clone(), results.clone());
+        let (lane, job, on_done, signal) =
+            (lane.clone(), job.clone(), on_done.clone(), signal.clone());
+        let worker = async move {
+            loop {
+                if is_cancelled(signal.as_ref()) {
+                    break;
+                }
+                let Some((index, item)) = queue.borrow_mut().pop_front() else {
+                    break;
+                };
+                let item_lane = lane(&item);
+                let wait = pacer.borrow_mut().reserve(&item_lane, now_ms());
+                if wait > 0.0 {
+                    sleep_ms(wait).await;
+                }
+                if is_cancelled(signal.as_ref()) {
+                    break;
+                }
+                let Some((result, throttled)) = job(item, signal.clone()).await else {
+                    break;
+                };
+                if throttled {
+                    pacer.borrow_mut().back_off(&item_lane);
+                }
+                on_done(&result);
+                results.borrow_mut().push((index, result));
+            }
+            Ok(wasm_bindgen::JsValue::UNDEFINED)
+        };
+        workers.push(&wasm_bindgen_futures::future_to_promise(worker));
+    }
+    let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::all(&workers)).await;
+    let mut results = results.take();
+    results.sort_by_key(|(index, _)| *index);
+    results
+}
+
+/// Sends every planned DoH query, paced, and returns the exchanges that completed, in plan order,
+/// and whether the author cancelled. A failure (HTTP error, 429, timeout, no response) is an
+/// exchange like any other: it shows in its row and the run goes on.
+pub async fn run_doh_fanout(
+    planned: Vec<PlannedQuery>,
+    signal: Option<AbortSignal>,
+    progress: Rc<dyn Fn(String)>,
+) -> (Vec<DohExchange>, bool) {
+    let total = planned.len();
+    let done = Rc::new(Cell::new(0usize));
+    let failed = Rc::new(Cell::new(0usize));
+    progress(progress_text(0, total, 0));
+    let exchanges = run_paced(
+        planned,
+        |query: &PlannedQuery| query.resolver.label.clone(),
+        signal.clone(),
+        |query: PlannedQuery, signal: Option<AbortSignal>| async move {
+            let sent_at = js_sys::Date::now() as i64;
+            let (transport, rt_ms) = doh_get(&query.request, signal.as_ref()).await?;
+            let throttled = matches!(transport, Transport::Response { status: 429, .. });
+            Some((
+                DohExchange::of(&query, sent_at, rt_ms, transport),
+                throttled,
+            ))
+        },
+        move |exchange: &DohExchange| {
+            done.set(done.get() + 1);
+            if exchange.failed() {
+                failed.set(failed.get() + 1);
+            }
+            progress(progress_text(done.get(), total, failed.get()));
+        },
+    )
+    .await;
+    let cancelled = is_cancelled(signal.as_ref());
+    (
+        exchanges
+            .into_iter()
+            .map(|(_, exchange)| exchange)
+            .collect(),
+        cancelled,
+    )
+}
+
+/// Looks up the origin of the answered addresses at RIPEstat (`network-info`, then
+/// `prefix-overview` for the prefixes it names) and stores each response in the snapshot. Returns
+/// false if the author cancelled.
+pub async fn fetch_origins(
+    base: &str,
+    snapshot: &mut DnsSnapshot,
+    signal: Option<AbortSignal>,
+    progress: Rc<dyn Fn(String)>,
+) -> bool {
+    let addresses = snapshot.addresses_to_enrich();
+    if addresses.len() > MAX_ORIGIN_ADDRESSES {
+        snapshot.notes.push(format!(
+            "Origins were looked up for the first {MAX_ORIGIN_ADDRESSES} of {} addresses only.",
+            addresses.len()
+        ));
+    }
+    loop {
+        let needed = snapshot.origin_lookups_needed();
+        if needed.is_empty() {
+            return true;
+        }
+        let total = needed.len();
+        let call = needed[0].0;
+        let done = Rc::new(Cell::new(0usize));
+        let progress = progress.clone();
+        progress(format!(
+            "Looking up origins at RIPEstat ({}): 0 / {total}",
+            call.name()
+        ));
+        let base = base.to_string();
+        let lookups = run_paced(
+            needed,
+            |_: &(RipestatCall, String)| "RIPEstat".to_string(),
+            signal.clone(),
+            move |(call, resource): (RipestatCall, String), signal: Option<AbortSignal>| {
+                let base = base.clone();
+                async move {
+                    let fetched_at_unix_ms = js_sys::Date::now() as i64;
+                    let url = call.url(&base, &resource);
+                    let outcome = ripestat_get(&url, signal.as_ref()).await?;
+                    let throttled = matches!(outcome, LookupOutcome::Response { status: 429, .. });
+                    let lookup =
+                        RipestatLookup::of(call, &base, &resource, fetched_at_unix_ms, outcome);
+                    Some((lookup, throttled))
+                }
+            },
+            move |_: &RipestatLookup| {
+                done.set(done.get() + 1);
+                progress(format!(
+                    "Looking up origins at RIPEstat ({}): {} / {total}",
+                    call.name(),
+                    done.get()
+                ));
+            },
+        )
+        .await;
+        let round = lookups.len();
+        snapshot
+            .origin_lookups
+            .extend(lookups.into_iter().map(|(_, lookup)| lookup));
+        if is_cancelled(signal.as_ref()) {
+            return false;
+        }
+        if round < total {
+            // Cannot happen without a cancel; stop rather than loop on lookups that never land.
+            return true;
+        }
+    }
+}
+
+/// The whole DNS run of a cell: plan (errors mean nothing was sent), the paced fan-out, then the
+/// origins of the answers. A cancelled run keeps what arrived; the error is for the cell.
+pub async fn run_dns_request(
+    settings: &Settings,
+    request: &DnsRequest,
+    signal: Option<AbortSignal>,
+    progress: Rc<dyn Fn(String)>,
+) -> Result<DnsSnapshot, String> {
+    let planned = request.plan(settings).map_err(|error| error.to_string())?;
+    let name = planned
+        .first()
+        .map(|query| query.name.clone())
+        .unwrap_or_else(|| request.name.trim().to_string());
+    let planned_queries = planned.len();
+    let started_at_unix_ms = js_sys::Date::now() as i64;
+    let (exchanges, cancelled) = run_doh_fanout(planned, signal.clone(), progress.clone()).await;
+    if exchanges.is_empty() && cancelled {
+        return Err("Cancelled before any reply arrived; nothing was kept.".to_string());
+    }
+    let mut snapshot = DnsSnapshot {
+        name,
+        started_at_unix_ms,
+        finished_at_unix_ms: js_sys::Date::now() as i64,
+        planned_queries,
+        cancelled,
+        exchanges,
+        origin_lookups: Vec::new(),
+        origins_fetched_at_unix_ms: None,
+        notes: Vec::new(),
+    };
+    if cancelled {
+        snapshot
+            .notes
+            .push("Cancelled: origins were not looked up.".to_string());
+        return Ok(snapshot);
+    }
+    let finished = fetch_origins(
+        &settings.ripestat_base_url,
+        &mut snapshot,
+        signal.clone(),
+        progress,
+    )
+    .await;
+    if !snapshot.origin_lookups.is_empty() {
+        snapshot.origins_fetched_at_unix_ms = Some(js_sys::Date::now() as i64);
+    }
+    if !finished {
+        snapshot.cancelled = true;
+        snapshot
+            .notes
+            .push("Cancelled while looking up origins: some addresses have none.".to_string());
+    }
+    Ok(snapshot)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +710,27 @@ mod tests {
             origin_of("http://127.0.0.1:9000/api/v2/x"),
             "http://127.0.0.1:9000"
         );
+    }
+
+    #[test]
+    fn the_pacer_spaces_each_lane_and_backs_off_after_a_429() {
+        let mut pacer = Pacer::default();
+        assert_eq!(pacer.reserve("Google", 1_000.0), 0.0);
+        assert_eq!(pacer.reserve("Google", 1_000.0), PACE_MS);
+        assert_eq!(pacer.reserve("Google", 1_010.0), 2.0 * PACE_MS - 10.0);
+        // Another lane is not held up by the first.
+        assert_eq!(pacer.reserve("Cloudflare", 1_010.0), 0.0);
+        // Long after the last start, a lane starts at once.
+        assert_eq!(pacer.reserve("Google", 9_000.0), 0.0);
+        pacer.back_off("Google");
+        assert_eq!(pacer.reserve("Google", 9_000.0), 2.0 * PACE_MS);
+        for _ in 0..10 {
+            pacer.back_off("Google");
+        }
+        let now = 100_000.0;
+        pacer.reserve("Google", now);
+        assert_eq!(pacer.reserve("Google", now), MAX_PACE_MS);
+        pacer.back_off("unknown lane");
     }
 
     #[test]

@@ -148,35 +148,10 @@ async fn a_ping_snapshot_renders_map_and_tables() {
         5
     );
     // The canvas was painted: land, markers and legend give many distinct colours.
-    let canvas: web_sys::HtmlCanvasElement = root
-        .query_selector("canvas")
-        .expect("query")
-        .expect("a canvas")
-        .dyn_into()
-        .expect("a canvas");
-    let context: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .expect("2d")
-        .expect("2d")
-        .dyn_into()
-        .expect("2d");
-    let pixels = context
-        .get_image_data(
-            0.0,
-            0.0,
-            f64::from(canvas.width()),
-            f64::from(canvas.height()),
-        )
-        .expect("pixels")
-        .data();
-    let mut colours = std::collections::HashSet::new();
-    for chunk in pixels.0.chunks(64) {
-        colours.insert((chunk[0], chunk[1], chunk[2]));
-    }
+    let (colours, _) = canvas_colours(&root, (0, 0, 0));
     assert!(
-        colours.len() > 10,
-        "only {} colours: the map was not drawn",
-        colours.len()
+        colours > 10,
+        "only {colours} colours: the map was not drawn"
     );
 }
 
@@ -261,4 +236,206 @@ async fn a_read_only_inference_cannot_be_tuned() {
         .expect("an input");
     assert!(slider.disabled());
     assert_eq!(slider.value().parse::<f64>().ok(), Some(1.0));
+}
+
+const ALICDN: &str =
+    include_str!("fixtures/doh/google-json_A_with-edns_client_subnet_img.alicdn.com.json");
+const NETWORK_INFO: &str = include_str!("fixtures/ripestat/network-info.json");
+const PREFIX_OVERVIEW: &str = include_str!("fixtures/ripestat/prefix-overview.json");
+
+/// A DNS snapshot as a run would store it: Google for one country per continent answered with the
+/// recorded reply, Cloudflare throttled, and the recorded RIPEstat responses for the origins.
+fn dns_snapshot() -> vantage::notebook::DnsSnapshot {
+    use vantage::dns::fanout::Transport;
+    use vantage::notebook::dns::{DohExchange, LookupOutcome, RipestatCall, RipestatLookup};
+    let request = vantage::notebook::DnsRequest {
+        name: "img.alicdn.com".into(),
+        ..Default::default()
+    };
+    let planned = request
+        .plan(&vantage::settings::Settings::default())
+        .expect("a valid request");
+    let exchanges: Vec<DohExchange> = planned
+        .iter()
+        .map(|query| {
+            let transport = if query.resolver.label == "Google" {
+                Transport::Response {
+                    status: 200,
+                    body: ALICDN.as_bytes().to_vec(),
+                }
+            } else {
+                Transport::Response {
+                    status: 429,
+                    body: b"Too Many Requests".to_vec(),
+                }
+            };
+            DohExchange::of(query, 1_700_000_000_000, Some(25.0), transport)
+        })
+        .collect();
+    let lookup = |call: RipestatCall, resource: &str, text: &str| {
+        let outcome = LookupOutcome::Response {
+            status: 200,
+            text: text.into(),
+        };
+        RipestatLookup::of(
+            call,
+            "https://stat.ripe.net",
+            resource,
+            1_700_000_001_000,
+            outcome,
+        )
+    };
+    vantage::notebook::DnsSnapshot {
+        name: "img.alicdn.com".into(),
+        started_at_unix_ms: 1_700_000_000_000,
+        finished_at_unix_ms: 1_700_000_001_000,
+        planned_queries: planned.len(),
+        cancelled: false,
+        exchanges,
+        origin_lookups: vec![
+            lookup(RipestatCall::NetworkInfo, "111.32.130.108", NETWORK_INFO),
+            lookup(RipestatCall::NetworkInfo, "111.32.130.109", NETWORK_INFO),
+            lookup(
+                RipestatCall::PrefixOverview,
+                "140.78.0.0/16",
+                PREFIX_OVERVIEW,
+            ),
+        ],
+        origins_fetched_at_unix_ms: Some(1_700_000_001_000),
+        notes: Vec::new(),
+    }
+}
+
+fn text_of(root: &web_sys::Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .expect("query")
+        .expect("the selector matches a rendered element")
+        .text_content()
+        .unwrap_or_default()
+}
+
+/// Distinct colours in the first canvas under `root`, and the count of pixels of one colour.
+fn canvas_colours(root: &web_sys::Element, rgb: (u8, u8, u8)) -> (usize, usize) {
+    let canvas: web_sys::HtmlCanvasElement = root
+        .query_selector("canvas")
+        .expect("query")
+        .expect("a canvas")
+        .dyn_into()
+        .expect("a canvas");
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .expect("2d")
+        .expect("2d")
+        .dyn_into()
+        .expect("2d");
+    let pixels = context
+        .get_image_data(
+            0.0,
+            0.0,
+            f64::from(canvas.width()),
+            f64::from(canvas.height()),
+        )
+        .expect("pixels")
+        .data();
+    let mut colours = std::collections::HashSet::new();
+    let mut matching = 0;
+    for pixel in pixels.0.chunks(4) {
+        colours.insert((pixel[0], pixel[1], pixel[2]));
+        if (pixel[0], pixel[1], pixel[2]) == rgb {
+            matching += 1;
+        }
+    }
+    (colours.len(), matching)
+}
+
+#[wasm_bindgen_test]
+async fn a_dns_snapshot_renders_its_verdict_matrix_ecs_and_map() {
+    use vantage::ui::dns_view::{DnsSnapshotView, DnsSnapshotViewProps};
+    let root = mount_point();
+    yew::Renderer::<DnsSnapshotView>::with_root_and_props(
+        root.clone(),
+        DnsSnapshotViewProps {
+            snapshot: Rc::new(dns_snapshot()),
+        },
+    )
+    .render();
+    settle().await;
+    let section = root
+        .query_selector("section.answer-matrix")
+        .expect("query")
+        .expect("the matrix");
+    assert_eq!(
+        section.get_attribute("data-verdict").as_deref(),
+        Some("consistent")
+    );
+    // Five continents have a subnet in the shipped table; the recorded reply has two addresses.
+    let verdict = text_of(&root, ".answer-matrix .verdict");
+    assert!(
+        verdict.starts_with("The same 2 addresses from all 5 vantages in 5 continents"),
+        "{verdict}"
+    );
+    assert!(text_of(&root, ".answer-matrix .failures").contains("1 vantage failed"));
+    let origins = root
+        .query_selector_all(".answer-sets .origin")
+        .expect("query");
+    assert_eq!(origins.length(), 2);
+    let origin = origins
+        .get(0)
+        .and_then(|node| node.text_content())
+        .unwrap_or_default();
+    assert!(
+        origin.starts_with("AS1205, AS3333 RIPE-NCC-AS") && origin.ends_with("140.78.0.0/16"),
+        "{origin}"
+    );
+    assert_eq!(
+        root.query_selector_all(".vantage-table tbody tr")
+            .expect("query")
+            .length(),
+        6
+    );
+    let throttled = text_of(&root, "tr.vantage.failed[data-resolver=\"Cloudflare\"]");
+    assert!(throttled.contains("HTTP 429"), "{throttled}");
+    let google = text_of(&root, ".ecs-table tr[data-resolver=\"Google\"]");
+    assert!(
+        google.contains("/24") && google.contains("honoured"),
+        "{google}"
+    );
+    // The vantages are drawn in the first answer set's colour.
+    let first = vantage::chart::scale::category_rgb(0);
+    let (colours, first_pixels) = canvas_colours(&root, first);
+    assert!(
+        colours > 10,
+        "only {colours} colours: the map was not drawn"
+    );
+    assert!(first_pixels > 20, "{first_pixels} pixels of the first set");
+    assert!(text_of(&root, ".provenance").contains("RIPEstat"));
+}
+
+#[wasm_bindgen_test]
+async fn an_atlas_dns_snapshot_shows_one_matrix_per_question() {
+    use vantage::ui::dns_view::{AtlasDnsView, AtlasDnsViewProps};
+    let root = mount_point();
+    let snapshot = Rc::new(AtlasSnapshot {
+        source: SnapshotSource::Pasted,
+        fetched_at_unix_ms: 1_390_308_925_000,
+        results_text: include_str!("fixtures/atlas/dns_latest_msm1421267.json").to_string(),
+        probes: parse_probes_page(include_str!("fixtures/atlas/probes_page_msm1421267.json"))
+            .probes,
+        fetch_notes: Vec::new(),
+    });
+    yew::Renderer::<AtlasDnsView>::with_root_and_props(
+        root.clone(),
+        AtlasDnsViewProps { snapshot },
+    )
+    .render();
+    settle().await;
+    // dnspython: three replies for www.ripe.net. A with 193.0.6.139; probe 10024 timed out.
+    assert_eq!(text_of(&root, "h4.question"), "www.ripe.net. A");
+    assert_eq!(text_of(&root, ".answer-sets .record"), "193.0.6.139");
+    let failed = text_of(&root, "tr.vantage.failed");
+    assert!(failed.contains("probe 10024"), "{failed}");
+    assert!(
+        root.query_selector(".ecs-table").expect("query").is_none(),
+        "no ECS table for Atlas probes"
+    );
 }

@@ -1,48 +1,28 @@
 // End-to-end tests: the release build in headless Chromium, driven as a user would, against a local
 // replay server of recorded RIPE Atlas responses. Expected figures come from the fixtures themselves
 // (computed independently with a few lines of Python when the tests were written), not from the app.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fixturesDir } from '../servers.mjs';
-import { startStatic, startReplay } from '../servers.mjs';
-import { launch, watchErrors } from '../browser.mjs';
+import { watchErrors } from '../browser.mjs';
+import {
+  useServers, freshPage as freshProfile, offlineReader, fragmentFor, canvasColourCount, pixelCount, hoverMarker,
+  addCell,
+} from '../helpers.mjs';
 
-let web, replay, browser;
+const env = useServers();
 
-before(async () => {
-  web = await startStatic();
-  replay = await startReplay();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await replay?.close();
-  await web?.close();
-});
-
-// A fresh profile (empty storage) whose Atlas base URL points at the replay server, set through the
-// Settings panel like a user would.
-async function freshPage({ replayBase = replay.origin } = {}) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(`${web.origin}/`);
-  await page.waitForSelector('.latency-view canvas');
-  if (replayBase) {
-    await page.getByRole('button', { name: 'Settings' }).click();
-    await page.fill('input[name="atlas-base-url"]', replayBase);
-    await page.getByRole('button', { name: 'Save settings' }).click();
-  }
-  return { context, page, errors };
+// This file's tests point only the Atlas address at the replay server (or nothing, with null).
+function freshPage({ replayBase = env.replay.origin } = {}) {
+  return freshProfile(env, { settings: replayBase ? { 'atlas-base-url': replayBase } : null });
 }
 
 async function newNotebookWithAtlasCell(page) {
   await page.getByRole('button', { name: 'New', exact: true }).click();
-  await page.locator('.add-cell').last().getByRole('button', { name: '+ Atlas measurement' }).click();
+  await addCell(page, '+ Atlas measurement');
   return page.locator('article.cell[data-kind="Atlas measurement"]').last();
 }
 
@@ -55,27 +35,17 @@ function continentRow(scope, name) {
   return scope.locator('.continent-table tr', { has: scope.page().locator(`th:text-is("${name}")`) });
 }
 
-// Pixels of the map that are neither background nor land: markers, legend and outlines.
-async function canvasColourCount(cell) {
-  return cell.locator('canvas').evaluate((canvas) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    const colours = new Set();
-    for (let i = 0; i < data.length; i += 16) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    return colours.size;
-  });
-}
-
 test('the example notebook opens offline with its map, tables and narrative', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = watchErrors(page);
   const outside = [];
   await context.route('**/*', (route) => {
-    if (route.request().url().startsWith(web.origin)) return route.continue();
+    if (route.request().url().startsWith(env.web.origin)) return route.continue();
     outside.push(route.request().url());
     return route.abort();
   });
-  await page.goto(`${web.origin}/`);
+  await page.goto(`${env.web.origin}/`);
   const trace = page.locator('article.cell[data-kind="Atlas measurement"]').first();
   await trace.locator('.latency-view canvas').waitFor();
   assert.match(await trace.locator('.headline').innerText(), /Traceroute measurement 1033154 to wikipedia-lb\.esams\.wikimedia\.org: 87 results from 87 probes/);
@@ -92,27 +62,10 @@ test('the example notebook opens offline with its map, tables and narrative', as
 test('hovering a map marker names the probe, its country, network and RTT', async () => {
   const { context, page } = await freshPage({ replayBase: null });
   const trace = page.locator('article.cell[data-kind="Atlas measurement"]').first();
-  const canvas = trace.locator('canvas');
-  // Find the centre of a "< 10 ms" marker (#fde725) in the drawn pixels, then hover there.
-  const spot = await canvas.evaluate((c) => {
-    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i] === 0xfd && data[i + 1] === 0xe7 && data[i + 2] === 0x25) {
-        const x = (i / 4) % c.width, y = Math.floor(i / 4 / c.width);
-        // Skip the legend strip at the bottom.
-        if (y < c.height - 40) {
-          const r = c.getBoundingClientRect();
-          return { x: (x + 1) * r.width / c.width, y: (y + 2) * r.height / c.height };
-        }
-      }
-    }
-    return null;
-  });
-  assert.ok(spot, 'a fast marker is drawn');
-  await canvas.hover({ position: spot });
-  const tooltip = trace.locator('.map-tooltip');
-  await tooltip.waitFor();
-  assert.match(await tooltip.innerText(), /^Probe \d+ · .+ \([A-Z]{2}\) · AS\d+ · min RTT \d+\.\d ms$/);
+  // The centre of a "< 10 ms" marker (#fde725) in the drawn pixels.
+  const tooltip = await hoverMarker(trace, 0xfde725);
+  assert.ok(tooltip, 'a fast marker is drawn');
+  assert.match(tooltip, /^Probe \d+ · .+ \([A-Z]{2}\) · AS\d+ · min RTT \d+\.\d ms$/);
   await context.close();
 });
 
@@ -128,7 +81,7 @@ test('import a ping measurement by ID through the API, with map and tables', asy
   const probe = cell.locator('tr[data-probe="3183"] td');
   assert.deepEqual((await probe.allInnerTexts()).slice(0, 7), ['3183', 'DE', '16097', '3', '3', '0 %', '34.2']);
   // The app asked the replay server for the latest results and the five probes' metadata.
-  const paths = replay.requests.map((r) => r.path + r.search);
+  const paths = env.replay.requests.map((r) => r.path + r.search);
   assert.ok(paths.some((p) => p.startsWith('/api/v2/measurements/3359986/latest/?format=json')), paths.join('\n'));
   assert.ok(paths.some((p) => p.startsWith('/api/v2/probes/?id__in=3183,3207,10025,11421,13939')), paths.join('\n'));
   // Sorting by probe ID, descending, puts 13939 first.
@@ -206,22 +159,13 @@ test('a note, shared as a link, reopens with the same data and no network', asyn
   await page.fill('.app-header .title', 'Vienna anchor check');
   await page.getByRole('button', { name: 'Share' }).click();
   const link = await page.locator('textarea.share-link').inputValue();
-  assert.ok(link.startsWith(`${web.origin}/#report/v1/`));
+  assert.ok(link.startsWith(`${env.web.origin}/#report/v1/`));
   assert.ok(link.length < 8000, `a small notebook fits in a chat message (${link.length})`);
   assert.match(await page.locator('.share-length').innerText(), new RegExp(`^${link.length} characters$`));
   await context.close();
 
-  const requestsBefore = replay.requests.length;
-  const reader = await browser.newContext();
-  const outside = [];
-  await reader.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(web.origin) && !url.includes('/api/')) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
-  const view = await reader.newPage();
-  const errors = watchErrors(view);
+  const requestsBefore = env.replay.requests.length;
+  const { context: reader, page: view, errors, outside } = await offlineReader(env);
   await view.goto(link);
   const shared = view.locator('article.cell[data-kind="Atlas measurement"]');
   await shared.locator('.latency-view canvas').waitFor();
@@ -231,7 +175,7 @@ test('a note, shared as a link, reopens with the same data and no network', asyn
   assert.match(await view.locator('.notice').innerText(), /shared report/);
   assert.ok(await canvasColourCount(shared) > 20, 'the map is drawn from the link data');
   assert.deepEqual(outside, []);
-  assert.equal(replay.requests.length, requestsBefore, 'opening the link contacted no API');
+  assert.equal(env.replay.requests.length, requestsBefore, 'opening the link contacted no API');
   assert.deepEqual(errors, []);
   await reader.close();
 });
@@ -246,13 +190,8 @@ test('the example is too long for chat: the app says so and offers the file', as
   await context.close();
 });
 
-function fragmentFor(notebook) {
-  const json = JSON.stringify({ format: 'vantage-notebook', version: 1, notebook });
-  return `report/v1/${zlib.deflateSync(Buffer.from(json), { level: 9 }).toString('base64url')}`;
-}
-
 test('a malicious shared report is inert: no script, no remote load, no live javascript: link', async () => {
-  const trap = `${replay.origin}/tracker`;
+  const trap = `${env.replay.origin}/tracker`;
   const notebook = {
     title: '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>',
     cells: [
@@ -275,11 +214,11 @@ test('a malicious shared report is inert: no script, no remote load, no live jav
       } } },
     ],
   };
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = watchErrors(page);
-  const requestsBefore = replay.requests.length;
-  await page.goto(`${web.origin}/#${fragmentFor(notebook)}`);
+  const requestsBefore = env.replay.requests.length;
+  await page.goto(`${env.web.origin}/#${fragmentFor(notebook)}`);
   await page.locator('.markdown-body h1').waitFor();
   for (const text of ['click me', 'entity', 'raw link']) {
     const element = page.locator('main').getByText(text, { exact: false }).first();
@@ -290,7 +229,7 @@ test('a malicious shared report is inert: no script, no remote load, no live jav
   const hrefs = await page.locator('main a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   assert.ok(hrefs.every((h) => /^(https?:|mailto:)/i.test(h)), hrefs.join(' '));
   assert.ok(hrefs.includes('https://example.org/'));
-  assert.equal(replay.requests.length, requestsBefore, 'nothing was loaded from the trap host');
+  assert.equal(env.replay.requests.length, requestsBefore, 'nothing was loaded from the trap host');
   // The provenance shows the bogus URL as text, and the bad result is a diagnostic row.
   assert.match(await page.locator('.provenance').innerText(), /javascript:window.__pwned=7/);
   assert.equal(await page.locator('.provenance a').count(), 0);
@@ -299,7 +238,7 @@ test('a malicious shared report is inert: no script, no remote load, no live jav
 });
 
 test('broken links are explained, never a crash', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = watchErrors(page);
   const valid = fragmentFor({ title: 't', cells: [{ id: 1, body: { kind: 'markdown', source: 'x'.repeat(5000) } }] });
@@ -311,7 +250,7 @@ test('broken links are explained, never a crash', async () => {
     [bomb, /too large/i],
   ];
   for (const [fragment, expected] of cases) {
-    await page.goto(`${web.origin}/?case=${cases.findIndex((c) => c[0] === fragment)}#${fragment}`);
+    await page.goto(`${env.web.origin}/?case=${cases.findIndex((c) => c[0] === fragment)}#${fragment}`);
     const notice = page.locator('.notice.error');
     await notice.waitFor();
     assert.match(await notice.innerText(), expected);
@@ -335,21 +274,16 @@ test('the notebook is autosaved: a reload loses nothing', async () => {
 });
 
 // Pixels of exactly the overlay's site colour (#d62728): the map shows where the inference put a site.
-async function sitePixelCount(cell) {
-  return cell.locator('canvas').evaluate((canvas) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i] === 0xd6 && data[i + 1] === 0x27 && data[i + 2] === 0x28) count += 1;
-    return count;
-  });
+function sitePixelCount(cell) {
+  return pixelCount(cell, 0xd62728);
 }
 
 test('the example says where the site is, sets the misplaced probe aside, and marks it on the map', async () => {
-  const context = await browser.newContext();
-  await context.route('**/*', (route) => (route.request().url().startsWith(web.origin) ? route.continue() : route.abort()));
+  const context = await env.browser.newContext();
+  await context.route('**/*', (route) => (route.request().url().startsWith(env.web.origin) ? route.continue() : route.abort()));
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(`${web.origin}/`);
+  await page.goto(`${env.web.origin}/`);
   const trace = page.locator('article.cell[data-kind="Atlas measurement"]').first();
   const inference = trace.locator('section.inference');
   await inference.waitFor();
@@ -388,13 +322,7 @@ test('tuning the fiber factor changes the verdict, and the choice travels with t
   await page.getByRole('button', { name: 'Share' }).click();
   const link = await page.locator('textarea.share-link').inputValue();
   await context.close();
-  const reader = await browser.newContext();
-  await reader.route('**/*', (route) => {
-    const url = route.request().url();
-    return url.startsWith(web.origin) && !url.includes('/api/') ? route.continue() : route.abort();
-  });
-  const view = await reader.newPage();
-  const readerErrors = watchErrors(view);
+  const { context: reader, page: view, errors: readerErrors } = await offlineReader(env);
   await view.goto(link);
   const shared = view.locator('article.cell[data-kind="Atlas measurement"] section.inference');
   await shared.waitFor();
@@ -412,7 +340,7 @@ test('a pasted table of latencies is mapped and proves anycast; a table without 
   const rows = table.trim().split('\n').slice(1).map((line) => line.split('\t'));
   const trueSites = new Set(rows.map((row) => row[3])).size;
   await page.getByRole('button', { name: 'New', exact: true }).click();
-  await page.locator('.add-cell').last().getByRole('button', { name: '+ Latency table' }).click();
+  await addCell(page, '+ Latency table');
   const cell = page.locator('article.cell[data-kind="Latency table"]').last();
   await cell.getByRole('button', { name: 'Paste table…' }).click();
   await cell.locator('textarea').fill(table);
@@ -437,11 +365,11 @@ test('a pasted table of latencies is mapped and proves anycast; a table without 
 });
 
 test('the example traceroute shows where the paths converge and each probe\'s hops', async () => {
-  const context = await browser.newContext();
-  await context.route('**/*', (route) => (route.request().url().startsWith(web.origin) ? route.continue() : route.abort()));
+  const context = await env.browser.newContext();
+  await context.route('**/*', (route) => (route.request().url().startsWith(env.web.origin) ? route.continue() : route.abort()));
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(`${web.origin}/`);
+  await page.goto(`${env.web.origin}/`);
   const trace = page.locator('article.cell[data-kind="Atlas measurement"]').first();
   const paths = trace.locator('section.paths-view');
   await paths.waitFor();

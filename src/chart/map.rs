@@ -1,12 +1,13 @@
-//! The latency world map: Natural Earth land in the Equal Earth projection, one marker per probe
-//! coloured by its minimum RTT, an optional overlay of what an inference concluded (the area where a
-//! site can be, the sites found), and a legend. Generic over the plotters backend; returns a
-//! `MapLayout` that converts between pixels and coordinates for hover hit-testing.
+//! The world maps: Natural Earth land in the Equal Earth projection with, on top, either one marker
+//! per probe coloured by its minimum RTT and an optional overlay of what an inference concluded (the
+//! area where a site can be, the sites found), or one marker per DNS vantage coloured by the answer
+//! set it got; each with its legend. Generic over the plotters backend; returns a `MapLayout` that
+//! converts between pixels and coordinates for hover hit-testing.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::scale::{NO_REPLY_RGB, RTT_BANDS, rtt_rgb};
+use super::scale::{NO_REPLY_RGB, RTT_BANDS, category_rgb, rtt_rgb};
 use crate::geo::EARTH_MEAN_RADIUS_KM;
 use crate::geo::land::land_rings_planar;
 use crate::geo::projection::{equal_earth, equal_earth_inverse};
@@ -182,11 +183,20 @@ impl MapLayout {
 
     /// The marker nearest to a pixel within the hover radius: the one the pointer is on.
     pub fn marker_at(&self, markers: &[MapMarker], x_px: f64, y_px: f64) -> Option<usize> {
-        markers
+        let positions: Vec<(f64, f64)> = markers
+            .iter()
+            .map(|marker| (marker.longitude, marker.latitude))
+            .collect();
+        self.position_at(&positions, x_px, y_px)
+    }
+
+    /// Of (longitude, latitude) positions, the one nearest to a pixel within the hover radius.
+    pub fn position_at(&self, positions: &[(f64, f64)], x_px: f64, y_px: f64) -> Option<usize> {
+        positions
             .iter()
             .enumerate()
-            .map(|(index, marker)| {
-                let (mx, my) = self.to_pixel(marker.longitude, marker.latitude);
+            .map(|(index, &(longitude, latitude))| {
+                let (mx, my) = self.to_pixel(longitude, latitude);
                 (index, (mx - x_px).hypot(my - y_px))
             })
             .filter(|(_, distance)| *distance <= HOVER_RADIUS_PX)
@@ -218,6 +228,75 @@ pub fn draw_latency_map<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     markers: &[MapMarker],
     overlay: &MapOverlay,
+) -> Result<MapLayout, DrawingAreaErrorKind<DB::ErrorType>> {
+    let layout = draw_world(area)?;
+    draw_overlay_areas(area, &layout, overlay)?;
+    draw_paths(area, &layout, &overlay.paths)?;
+
+    // Unanswered probes first, then answered ones from slowest to fastest, so the fast ones (the
+    // evidence of a nearby site) are never hidden under slow neighbours.
+    let mut order: Vec<&MapMarker> = markers.iter().collect();
+    order.sort_by(|a, b| match (a.rtt_ms, b.rtt_ms) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, Some(_)) => std::cmp::Ordering::Less,
+        (Some(_), None) => std::cmp::Ordering::Greater,
+        (Some(x), Some(y)) => y.total_cmp(&x),
+    });
+    for marker in order {
+        let center = pixel(layout.to_pixel(marker.longitude, marker.latitude));
+        match marker.rtt_ms {
+            None => draw_cross(area, center)?,
+            Some(rtt) => draw_dot(area, center, rgb(rtt_rgb(Some(rtt))))?,
+        }
+    }
+
+    // Sites go over the probes: they are the conclusion the reader looks for.
+    for &(longitude, latitude) in &overlay.sites {
+        if longitude.is_finite() && latitude.is_finite() {
+            draw_site(area, pixel(layout.to_pixel(longitude, latitude)))?;
+        }
+    }
+
+    draw_legend(area, &layout, overlay)?;
+    Ok(layout)
+}
+
+/// A marker for something that got no answer: a grey cross, never a scale colour.
+fn draw_cross<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let r = MARKER_RADIUS_PX;
+    let style = rgb(NO_REPLY_RGB).stroke_width(2);
+    area.draw(&PathElement::new(
+        vec![(x - r, y - r), (x + r, y + r)],
+        style,
+    ))?;
+    area.draw(&PathElement::new(
+        vec![(x - r, y + r), (x + r, y - r)],
+        style,
+    ))?;
+    Ok(())
+}
+
+/// A filled, outlined dot.
+fn draw_dot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    center: (i32, i32),
+    fill: RGBColor,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    area.draw(&Circle::new(center, MARKER_RADIUS_PX, fill.filled()))?;
+    area.draw(&Circle::new(
+        center,
+        MARKER_RADIUS_PX,
+        OUTLINE_RGB.stroke_width(1),
+    ))?;
+    Ok(())
+}
+
+/// The globe and its land, shared by every map; returns the layout the markers are placed with.
+fn draw_world<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
 ) -> Result<MapLayout, DrawingAreaErrorKind<DB::ErrorType>> {
     let (width_px, height_px) = area.dim_in_pixel();
     let layout = MapLayout::fit(width_px, height_px);
@@ -265,57 +344,6 @@ pub fn draw_latency_map<DB: DrawingBackend>(
         }
     }
 
-    draw_overlay_areas(area, &layout, overlay)?;
-    draw_paths(area, &layout, &overlay.paths)?;
-
-    // Unanswered probes first, then answered ones from slowest to fastest, so the fast ones (the
-    // evidence of a nearby site) are never hidden under slow neighbours.
-    let mut order: Vec<&MapMarker> = markers.iter().collect();
-    order.sort_by(|a, b| match (a.rtt_ms, b.rtt_ms) {
-        (None, None) => std::cmp::Ordering::Equal,
-        (None, Some(_)) => std::cmp::Ordering::Less,
-        (Some(_), None) => std::cmp::Ordering::Greater,
-        (Some(x), Some(y)) => y.total_cmp(&x),
-    });
-    for marker in order {
-        let center = pixel(layout.to_pixel(marker.longitude, marker.latitude));
-        match marker.rtt_ms {
-            None => {
-                let (x, y) = center;
-                let r = MARKER_RADIUS_PX;
-                let style = rgb(NO_REPLY_RGB).stroke_width(2);
-                area.draw(&PathElement::new(
-                    vec![(x - r, y - r), (x + r, y + r)],
-                    style,
-                ))?;
-                area.draw(&PathElement::new(
-                    vec![(x - r, y + r), (x + r, y - r)],
-                    style,
-                ))?;
-            }
-            Some(rtt) => {
-                area.draw(&Circle::new(
-                    center,
-                    MARKER_RADIUS_PX,
-                    rgb(rtt_rgb(Some(rtt))).filled(),
-                ))?;
-                area.draw(&Circle::new(
-                    center,
-                    MARKER_RADIUS_PX,
-                    OUTLINE_RGB.stroke_width(1),
-                ))?;
-            }
-        }
-    }
-
-    // Sites go over the probes: they are the conclusion the reader looks for.
-    for &(longitude, latitude) in &overlay.sites {
-        if longitude.is_finite() && latitude.is_finite() {
-            draw_site(area, pixel(layout.to_pixel(longitude, latitude)))?;
-        }
-    }
-
-    draw_legend(area, &layout, overlay)?;
     Ok(layout)
 }
 
@@ -412,16 +440,7 @@ fn draw_legend<DB: DrawingBackend>(
         x += 16 + 8 * i32::try_from(band.label.chars().count()).unwrap_or(8) + 10;
     }
     let r = MARKER_RADIUS_PX;
-    let (cx, cy) = (x + r, top + 6);
-    let style = rgb(NO_REPLY_RGB).stroke_width(2);
-    area.draw(&PathElement::new(
-        vec![(cx - r, cy - r), (cx + r, cy + r)],
-        style,
-    ))?;
-    area.draw(&PathElement::new(
-        vec![(cx - r, cy + r), (cx + r, cy - r)],
-        style,
-    ))?;
+    draw_cross(area, (x + r, top + 6))?;
     area.draw(&Text::new("no reply", (x + 2 * r + 6, top), text.clone()))?;
     x += 2 * r + 6 + 70;
     if !overlay.sites.is_empty() {
@@ -447,6 +466,201 @@ fn draw_legend<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A DNS vantage on the map: where it is and which answer set it got (`None`: it got no answer).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CategoryMarker {
+    pub longitude: f64,
+    pub latitude: f64,
+    /// Index of the answer set, 0 for the largest.
+    pub category: Option<usize>,
+}
+
+/// Draws vantages coloured by answer set, with a legend naming each set (`legend[i]` for category
+/// `i`; categories past the palette share "other").
+pub fn draw_answer_map<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    markers: &[CategoryMarker],
+    legend: &[String],
+) -> Result<MapLayout, DrawingAreaErrorKind<DB::ErrorType>> {
+    let layout = draw_world(area)?;
+    // Failures first, then the largest answer set first: the minorities (where outliers are) end up
+    // on top instead of under the crowd.
+    let mut order: Vec<&CategoryMarker> = markers
+        .iter()
+        .filter(|m| m.longitude.is_finite() && m.latitude.is_finite())
+        .collect();
+    order.sort_by_key(|marker| marker.category.map_or(0, |category| category + 1));
+    for marker in order {
+        let center = pixel(layout.to_pixel(marker.longitude, marker.latitude));
+        match marker.category {
+            None => draw_cross(area, center)?,
+            Some(category) => draw_dot(area, center, rgb(category_rgb(category)))?,
+        }
+    }
+    draw_category_legend(
+        area,
+        &layout,
+        legend,
+        markers.iter().any(|m| m.category.is_none()),
+    )?;
+    Ok(layout)
+}
+
+fn draw_category_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    layout: &MapLayout,
+    legend: &[String],
+    any_failed: bool,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let top = i32::try_from(layout.height_px.saturating_sub(LEGEND_HEIGHT_PX)).unwrap_or(0) + 8;
+    let text = ("sans-serif", 12).into_font().color(&BLACK);
+    let mut x = 8;
+    area.draw(&Text::new("answer set:", (x, top), text.clone()))?;
+    x += 74;
+    let shown = legend.len().min(super::scale::CATEGORY_COLOURS.len());
+    let mut entries: Vec<(RGBColor, String)> = legend[..shown]
+        .iter()
+        .enumerate()
+        .map(|(index, label)| (rgb(category_rgb(index)), label.clone()))
+        .collect();
+    if legend.len() > shown {
+        entries.push((
+            rgb(super::scale::OTHER_CATEGORY_RGB),
+            format!("{} other sets", legend.len() - shown),
+        ));
+    }
+    for (colour, label) in entries {
+        let center = (x + MARKER_RADIUS_PX, top + 6);
+        draw_dot(area, center, colour)?;
+        area.draw(&Text::new(
+            label.clone(),
+            (x + 2 * MARKER_RADIUS_PX + 5, top),
+            text.clone(),
+        ))?;
+        x += 2 * MARKER_RADIUS_PX + 5 + 7 * i32::try_from(label.chars().count()).unwrap_or(8) + 12;
+    }
+    if any_failed {
+        draw_cross(area, (x + MARKER_RADIUS_PX, top + 6))?;
+        area.draw(&Text::new(
+            "no answer",
+            (x + 2 * MARKER_RADIUS_PX + 6, top),
+            text,
+        ))?;
+    }
+    Ok(())
+}
+
+/// The answer-set map as a standalone SVG document (for export and for native tests).
+pub fn answer_map_svg(
+    markers: &[CategoryMarker],
+    legend: &[String],
+    width_px: u32,
+    height_px: u32,
+) -> String {
+    svg_document(width_px, height_px, |area| {
+        draw_answer_map(area, markers, legend).map(|_| ())
+    })
+}
+
+/// Draws into a standalone SVG document. Drawing into a string cannot fail for I/O reasons; an
+/// error would only come from a plotters bug, and then an incomplete SVG is a better outcome than a
+/// crash.
+fn svg_document(
+    width_px: u32,
+    height_px: u32,
+    draw: impl FnOnce(
+        &DrawingArea<SVGBackend<'_>, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<std::io::Error>>,
+) -> String {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (width_px, height_px)).into_drawing_area();
+        let _ = draw(&area);
+        let _ = area.present();
+    }
+    svg
+}
+
+/// What a map shows: the latency markers with an inference overlay, or DNS vantages by answer set.
+/// The canvas component draws either through this one type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MapContent {
+    Latency {
+        markers: Vec<MapMarker>,
+        overlay: MapOverlay,
+    },
+    Answers {
+        markers: Vec<CategoryMarker>,
+        legend: Vec<String>,
+    },
+}
+
+impl MapContent {
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+    ) -> Result<MapLayout, DrawingAreaErrorKind<DB::ErrorType>> {
+        match self {
+            MapContent::Latency { markers, overlay } => draw_latency_map(area, markers, overlay),
+            MapContent::Answers { markers, legend } => draw_answer_map(area, markers, legend),
+        }
+    }
+
+    /// Each marker's (longitude, latitude), in order, for hit-testing.
+    pub fn positions(&self) -> Vec<(f64, f64)> {
+        match self {
+            MapContent::Latency { markers, .. } => {
+                markers.iter().map(|m| (m.longitude, m.latitude)).collect()
+            }
+            MapContent::Answers { markers, .. } => {
+                markers.iter().map(|m| (m.longitude, m.latitude)).collect()
+            }
+        }
+    }
+
+    pub fn svg(&self, width_px: u32, height_px: u32) -> String {
+        match self {
+            MapContent::Latency { markers, overlay } => {
+                latency_map_svg(markers, overlay, width_px, height_px)
+            }
+            MapContent::Answers { markers, legend } => {
+                answer_map_svg(markers, legend, width_px, height_px)
+            }
+        }
+    }
+}
+
+/// Spreads markers that share a position onto a small ring around it, so each stays visible and
+/// can be hovered (several resolvers asked for the same country are placed at the same city).
+/// `radius_deg` is the ring's radius in degrees of latitude; longitudes are widened by 1/cos(lat) so
+/// the ring looks round, and positions that are not finite are left alone.
+pub fn spread_coincident(positions: &[(f64, f64)], radius_deg: f64) -> Vec<(f64, f64)> {
+    let key = |(lon, lat): (f64, f64)| ((lon * 100.0).round() as i64, (lat * 100.0).round() as i64);
+    let mut out = positions.to_vec();
+    let mut seen: Vec<((i64, i64), Vec<usize>)> = Vec::new();
+    for (index, &position) in positions.iter().enumerate() {
+        if !position.0.is_finite() || !position.1.is_finite() {
+            continue;
+        }
+        match seen.iter_mut().find(|(k, _)| *k == key(position)) {
+            Some((_, members)) => members.push(index),
+            None => seen.push((key(position), vec![index])),
+        }
+    }
+    for (_, members) in seen.iter().filter(|(_, members)| members.len() > 1) {
+        for (step, &index) in members.iter().enumerate() {
+            let (lon, lat) = positions[index];
+            let angle = std::f64::consts::TAU * step as f64 / members.len() as f64;
+            let widen = lat.to_radians().cos().abs().max(0.2);
+            out[index] = (
+                lon + radius_deg * angle.cos() / widen,
+                (lat + radius_deg * angle.sin()).clamp(-90.0, 90.0),
+            );
+        }
+    }
+    out
+}
+
 /// The map as a standalone SVG document (for export and for native tests).
 pub fn latency_map_svg(
     markers: &[MapMarker],
@@ -454,15 +668,9 @@ pub fn latency_map_svg(
     width_px: u32,
     height_px: u32,
 ) -> String {
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, (width_px, height_px)).into_drawing_area();
-        // Drawing into a string cannot fail for I/O reasons; an error would only come from a plotters
-        // bug, and then an incomplete SVG is a better outcome than a crash.
-        let _ = draw_latency_map(&area, markers, overlay);
-        let _ = area.present();
-    }
-    svg
+    svg_document(width_px, height_px, |area| {
+        draw_latency_map(area, markers, overlay).map(|_| ())
+    })
 }
 
 #[cfg(test)]
@@ -575,6 +783,76 @@ mod tests {
             plain.matches("<polygon").count() + 1 + 2 * 3
         );
         assert!(svg.contains("fill-opacity=\"0.18\"") || svg.contains("opacity=\"0.18\""));
+    }
+
+    #[test]
+    fn the_answer_map_colours_each_set_and_crosses_failures() {
+        let markers = [
+            CategoryMarker {
+                longitude: AMSTERDAM.0,
+                latitude: AMSTERDAM.1,
+                category: Some(0),
+            },
+            CategoryMarker {
+                longitude: 139.69,
+                latitude: 35.68,
+                category: Some(1),
+            },
+            CategoryMarker {
+                longitude: -74.0,
+                latitude: 40.7,
+                category: None,
+            },
+            CategoryMarker {
+                longitude: f64::NAN,
+                latitude: 0.0,
+                category: Some(0),
+            },
+        ];
+        let legend = vec!["A (1)".to_string(), "B (1)".to_string()];
+        let svg = answer_map_svg(&markers, &legend, 960, 520);
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains("answer set:") && svg.contains("A (1)") && svg.contains("no answer"));
+        // Two placed dots and two legend dots, each filled and outlined; the NaN marker is skipped.
+        assert_eq!(svg.matches("<circle").count(), 8);
+        let first = crate::chart::scale::css_rgb(category_rgb(0)).to_uppercase();
+        assert!(
+            svg.to_uppercase().contains(&format!("FILL=\"{first}\"")),
+            "{first}"
+        );
+        assert!(!svg.contains("min RTT"), "no RTT legend on an answer map");
+        let content = MapContent::Answers {
+            markers: markers.to_vec(),
+            legend,
+        };
+        assert_eq!(content.svg(960, 520), svg);
+        assert_eq!(content.positions()[1], (139.69, 35.68));
+        // Many sets: the palette runs out and the rest are "other".
+        let many: Vec<String> = (0..10).map(|n| format!("S{n}")).collect();
+        assert!(answer_map_svg(&[], &many, 960, 520).contains("3 other sets"));
+    }
+
+    #[test]
+    fn coincident_markers_are_spread_on_a_ring_and_others_stay() {
+        let positions = [
+            (13.4, 52.5),
+            (13.4, 52.5),
+            (13.4, 52.5),
+            (2.35, 48.86),
+            (f64::NAN, 1.0),
+        ];
+        let spread = spread_coincident(&positions, 1.0);
+        assert_eq!(spread[3], positions[3]);
+        assert!(spread[4].0.is_nan());
+        for point in &spread[..3] {
+            let lat_off = point.1 - 52.5;
+            let lon_off = (point.0 - 13.4) * 52.5f64.to_radians().cos();
+            assert!((lat_off.hypot(lon_off) - 1.0).abs() < 1e-9, "{point:?}");
+        }
+        assert_ne!(spread[0], spread[1]);
+        let layout = MapLayout::fit(960, 520);
+        let (x, y) = layout.to_pixel(spread[1].0, spread[1].1);
+        assert_eq!(layout.position_at(&spread, x, y), Some(1));
     }
 
     #[test]

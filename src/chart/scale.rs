@@ -56,6 +56,31 @@ pub const RTT_BANDS: [RttBand; 7] = [
 /// Probes that never got a reply are drawn in a neutral grey, never in a scale colour.
 pub const NO_REPLY_RGB: (u8, u8, u8) = (0x8a, 0x8a, 0x8a);
 
+/// Colours for categories without an order (the answer sets of a DNS matrix): the seven colours of
+/// the Okabe–Ito palette other than black (Okabe & Ito, "Color Universal Design", 2008), chosen to
+/// stay distinguishable with the common forms of colour blindness. Black is left out because it is
+/// the markers' outline, grey because it means "no answer".
+pub const CATEGORY_COLOURS: [(u8, u8, u8); 7] = [
+    (0x00, 0x72, 0xb2),
+    (0xe6, 0x9f, 0x00),
+    (0x00, 0x9e, 0x73),
+    (0xcc, 0x79, 0xa7),
+    (0x56, 0xb4, 0xe9),
+    (0xd5, 0x5e, 0x00),
+    (0xf0, 0xe4, 0x42),
+];
+
+/// Categories past the palette share one dark colour; the legend says "other".
+pub const OTHER_CATEGORY_RGB: (u8, u8, u8) = (0x44, 0x44, 0x44);
+
+/// The colour of category `index` (0 = the largest answer set).
+pub fn category_rgb(index: usize) -> (u8, u8, u8) {
+    CATEGORY_COLOURS
+        .get(index)
+        .copied()
+        .unwrap_or(OTHER_CATEGORY_RGB)
+}
+
 /// The band an RTT falls in. Negative values land in the first band and NaN (the parsers never produce
 /// either) in the last, rather than panicking.
 pub fn band_index(rtt_ms: f64) -> usize {
@@ -90,6 +115,16 @@ mod tests {
         assert_eq!(band_index(f64::NAN), 6);
         assert_eq!(rtt_rgb(None), NO_REPLY_RGB);
         assert_eq!(css_rgb(RTT_BANDS[0].rgb), "#fde725");
+    }
+
+    #[test]
+    fn categories_have_distinct_colours_then_share_one() {
+        let colours: std::collections::HashSet<_> =
+            (0..CATEGORY_COLOURS.len()).map(category_rgb).collect();
+        assert_eq!(colours.len(), CATEGORY_COLOURS.len());
+        assert!(!colours.contains(&NO_REPLY_RGB));
+        assert_eq!(category_rgb(7), OTHER_CATEGORY_RGB);
+        assert_eq!(category_rgb(usize::MAX), OTHER_CATEGORY_RGB);
     }
 
     #[test]

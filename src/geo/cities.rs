@@ -81,6 +81,17 @@ pub fn cities_within(lat: f64, lon: f64, radius_km: f64) -> Vec<&'static City> {
         .collect()
 }
 
+/// The most populous city of a country (ISO 3166-1 alpha-2, any case): a representative point for
+/// something known only by its country. Every country in the table has one, since the table keeps
+/// each country's largest city whatever its size.
+pub fn largest_city(country_code: &str) -> Option<&'static City> {
+    let code = country_code.trim();
+    // The table is sorted largest first, so the first match is the largest.
+    cities()
+        .iter()
+        .find(|city| city.country_code.eq_ignore_ascii_case(code))
+}
+
 /// The unit vectors of [`cities`], in the same order, built once: nearest-city look-ups for thousands
 /// of probes then cost one dot product per city instead of a haversine.
 fn city_vectors() -> &'static [UnitVector] {
@@ -194,6 +205,23 @@ mod tests {
             wider,
             vec!["Rotterdam", "Amsterdam", "The Hague", "Utrecht"]
         );
+    }
+
+    #[test]
+    fn a_countrys_largest_city_represents_it() {
+        assert_eq!(largest_city("jp").map(|c| c.name), Some("Tokyo"));
+        assert_eq!(largest_city("DE").map(|c| c.name), Some("Berlin"));
+        assert_eq!(largest_city("ET").map(|c| c.name), Some("Addis Ababa"));
+        assert!(largest_city("ZZ").is_none());
+        assert!(largest_city("").is_none());
+        // Every country of the shipped ECS table has a point to be drawn at.
+        for subnet in crate::dns::subnets::ecs_subnets() {
+            assert!(
+                largest_city(&subnet.country).is_some(),
+                "{}",
+                subnet.country
+            );
+        }
     }
 
     #[test]

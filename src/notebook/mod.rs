@@ -6,6 +6,7 @@
 //! the state in effects, outside `apply`, and pass in whatever the outside world supplied (clock, bytes).
 
 pub mod demo;
+pub mod dns;
 pub mod file;
 
 use std::rc::Rc;
@@ -13,6 +14,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use crate::atlas::probes::Probe;
+pub use dns::{DnsCell, DnsRequest, DnsSnapshot};
 
 /// A stable identity for a cell, so the UI can key lists and in-flight requests can find their cell
 /// after cells have moved.
@@ -41,6 +43,9 @@ pub enum CellBody {
     /// A table of latency observations (vantage position and minimum RTT) from any source: a
     /// research data set, another platform's export, a spreadsheet.
     Observations(ObservationsCell),
+    /// A DNS fan-out cell (added after the first file format; older readers never saw one, and it
+    /// needs no new version because no existing field changed meaning).
+    Dns(DnsCell),
 }
 
 /// Which kind of cell the author asked to add.
@@ -49,6 +54,7 @@ pub enum NewCellKind {
     Markdown,
     Atlas,
     Observations,
+    Dns,
 }
 
 /// An Atlas measurement cell: what the author asked for, and the data snapshot it produced.
@@ -252,6 +258,10 @@ pub enum Action {
         id: CellId,
         choices: InferenceChoices,
     },
+    EditDnsRequest {
+        id: CellId,
+        request: DnsRequest,
+    },
     MoveCell {
         id: CellId,
         direction: Direction,
@@ -276,6 +286,11 @@ pub enum Action {
     SnapshotLoaded {
         id: CellId,
         snapshot: AtlasSnapshot,
+    },
+    /// A DNS fan-out finished (or was cancelled) and its exchanges become the cell's snapshot.
+    DnsSnapshotLoaded {
+        id: CellId,
+        snapshot: DnsSnapshot,
     },
     ClearSnapshot {
         id: CellId,
@@ -334,7 +349,7 @@ impl Notebook {
                 | CellBody::Observations(ObservationsCell { inference, .. }) => {
                     *inference = inference.sanitized();
                 }
-                CellBody::Markdown { .. } => {}
+                CellBody::Markdown { .. } | CellBody::Dns(_) => {}
             }
         }
         self
@@ -366,26 +381,33 @@ impl AppState {
         }
     }
 
-    fn atlas_cell_mut(&mut self, id: CellId) -> Option<&mut AtlasCell> {
+    fn body_mut(&mut self, id: CellId) -> Option<&mut CellBody> {
         self.notebook
             .cells
             .iter_mut()
             .find(|cell| cell.id == id)
-            .and_then(|cell| match &mut cell.body {
-                CellBody::Atlas(atlas) => Some(atlas),
-                CellBody::Markdown { .. } | CellBody::Observations(_) => None,
-            })
+            .map(|cell| &mut cell.body)
+    }
+
+    fn atlas_cell_mut(&mut self, id: CellId) -> Option<&mut AtlasCell> {
+        match self.body_mut(id)? {
+            CellBody::Atlas(atlas) => Some(atlas),
+            CellBody::Markdown { .. } | CellBody::Dns(_) | CellBody::Observations(_) => None,
+        }
+    }
+
+    fn dns_cell_mut(&mut self, id: CellId) -> Option<&mut DnsCell> {
+        match self.body_mut(id)? {
+            CellBody::Dns(dns) => Some(dns),
+            CellBody::Markdown { .. } | CellBody::Atlas(_) | CellBody::Observations(_) => None,
+        }
     }
 
     fn observations_cell_mut(&mut self, id: CellId) -> Option<&mut ObservationsCell> {
-        self.notebook
-            .cells
-            .iter_mut()
-            .find(|cell| cell.id == id)
-            .and_then(|cell| match &mut cell.body {
-                CellBody::Observations(table) => Some(table),
-                CellBody::Markdown { .. } | CellBody::Atlas(_) => None,
-            })
+        match self.body_mut(id)? {
+            CellBody::Observations(table) => Some(table),
+            CellBody::Markdown { .. } | CellBody::Atlas(_) | CellBody::Dns(_) => None,
+        }
     }
 }
 
@@ -413,6 +435,7 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
                 },
                 NewCellKind::Atlas => CellBody::Atlas(AtlasCell::default()),
                 NewCellKind::Observations => CellBody::Observations(ObservationsCell::default()),
+                NewCellKind::Dns => CellBody::Dns(DnsCell::default()),
             };
             let at = after
                 .and_then(|after| state.notebook.index_of(after))
@@ -449,6 +472,11 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
                 state.set_fetch_state(id, FetchState::Idle);
             }
         }
+        Action::EditDnsRequest { id, request } => {
+            if let Some(dns) = state.dns_cell_mut(id) {
+                dns.request = request;
+            }
+        }
         Action::MoveCell { id, direction } => {
             if let Some(index) = state.notebook.index_of(id) {
                 let target = match direction {
@@ -482,11 +510,20 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
                 state.set_fetch_state(id, FetchState::Idle);
             }
         }
+        Action::DnsSnapshotLoaded { id, snapshot } => {
+            if let Some(dns) = state.dns_cell_mut(id) {
+                dns.snapshot = Some(Rc::new(snapshot));
+                state.set_fetch_state(id, FetchState::Idle);
+            }
+        }
         Action::ClearSnapshot { id } => {
             if let Some(atlas) = state.atlas_cell_mut(id) {
                 atlas.snapshot = None;
             } else if let Some(table) = state.observations_cell_mut(id) {
                 table.snapshot = None;
+            }
+            if let Some(dns) = state.dns_cell_mut(id) {
+                dns.snapshot = None;
             }
         }
         Action::Open {
@@ -600,7 +637,7 @@ mod tests {
         let state = state_with(&[NewCellKind::Atlas]);
         let factor_of = |state: &AppState| match &state.notebook.cells[0].body {
             CellBody::Atlas(atlas) => atlas.inference.fiber_factor,
-            CellBody::Markdown { .. } | CellBody::Observations(_) => f64::NAN,
+            CellBody::Markdown { .. } | CellBody::Observations(_) | CellBody::Dns(_) => f64::NAN,
         };
         assert_eq!(
             factor_of(&state),
@@ -783,6 +820,132 @@ mod tests {
             },
         );
         assert!(!state.viewing_shared);
+    }
+
+    fn dns_snapshot(name: &str) -> DnsSnapshot {
+        DnsSnapshot {
+            name: name.into(),
+            started_at_unix_ms: 1,
+            finished_at_unix_ms: 2,
+            planned_queries: 0,
+            cancelled: false,
+            exchanges: Vec::new(),
+            origin_lookups: Vec::new(),
+            origins_fetched_at_unix_ms: None,
+            notes: Vec::new(),
+        }
+    }
+
+    fn dns_cell(state: &AppState, index: usize) -> &DnsCell {
+        match &state.notebook.cells[index].body {
+            CellBody::Dns(dns) => dns,
+            other => panic!("expected a DNS cell, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_dns_cell_keeps_its_request_and_takes_its_snapshot() {
+        let state = state_with(&[NewCellKind::Dns, NewCellKind::Atlas]);
+        assert_eq!(dns_cell(&state, 0), &DnsCell::default());
+        let request = DnsRequest {
+            name: "example.com".into(),
+            ..DnsRequest::default()
+        };
+        let state = apply(
+            state,
+            Action::EditDnsRequest {
+                id: CellId(1),
+                request: request.clone(),
+            },
+        );
+        assert_eq!(dns_cell(&state, 0).request, request);
+        let state = apply(
+            state,
+            Action::FetchProgress {
+                id: CellId(1),
+                step: "3 / 6 queries".into(),
+            },
+        );
+        let state = apply(
+            state,
+            Action::DnsSnapshotLoaded {
+                id: CellId(1),
+                snapshot: dns_snapshot("example.com"),
+            },
+        );
+        assert_eq!(state.fetch_state(CellId(1)), &FetchState::Idle);
+        assert_eq!(
+            dns_cell(&state, 0)
+                .snapshot
+                .as_ref()
+                .map(|s| s.name.as_str()),
+            Some("example.com")
+        );
+        // A DNS snapshot never lands in an Atlas cell, nor a DNS request edit.
+        let unchanged = apply(
+            state.clone(),
+            Action::DnsSnapshotLoaded {
+                id: CellId(2),
+                snapshot: dns_snapshot("other.example"),
+            },
+        );
+        assert_eq!(unchanged.notebook, state.notebook);
+        let unchanged = apply(
+            state.clone(),
+            Action::EditDnsRequest {
+                id: CellId(2),
+                request: DnsRequest::default(),
+            },
+        );
+        assert_eq!(unchanged.notebook, state.notebook);
+        let cleared = apply(state, Action::ClearSnapshot { id: CellId(1) });
+        assert!(dns_cell(&cleared, 0).snapshot.is_none());
+    }
+
+    #[test]
+    fn a_late_dns_run_for_a_deleted_cell_is_dropped() {
+        let state = state_with(&[NewCellKind::Dns]);
+        let state = apply(state, Action::DeleteCell { id: CellId(1) });
+        for action in [
+            Action::FetchProgress {
+                id: CellId(1),
+                step: "1 / 6 queries".into(),
+            },
+            Action::FetchFailed {
+                id: CellId(1),
+                message: "late".into(),
+            },
+            Action::DnsSnapshotLoaded {
+                id: CellId(1),
+                snapshot: dns_snapshot("example.com"),
+            },
+        ] {
+            let after = apply(state.clone(), action);
+            assert_eq!(after.notebook, state.notebook);
+            assert!(after.fetches.is_empty());
+        }
+    }
+
+    #[test]
+    fn notebooks_with_a_dns_cell_survive_files_and_links_and_old_ones_still_load() {
+        let mut state = state_with(&[NewCellKind::Markdown, NewCellKind::Dns]);
+        state = apply(
+            state,
+            Action::DnsSnapshotLoaded {
+                id: CellId(2),
+                snapshot: dns_snapshot("example.com"),
+            },
+        );
+        let notebook = state.notebook;
+        let text = file::to_file_text(&notebook);
+        assert!(text.contains(r#""kind": "dns""#), "{text}");
+        assert_eq!(file::from_file_text(&text), Ok(notebook.clone()));
+        let fragment = crate::share::encode_fragment(&notebook);
+        assert_eq!(crate::share::decode_fragment(&fragment), Ok(notebook));
+        // A version-1 file from before DNS cells existed reads unchanged.
+        let old = r#"{"format":"vantage-notebook","version":1,"notebook":{"title":"t","cells":[{"id":1,"body":{"kind":"markdown","source":"x"}},{"id":2,"body":{"kind":"atlas","request":{}}}]}}"#;
+        let read = file::from_file_text(old).unwrap();
+        assert_eq!(read.cells.len(), 2);
     }
 
     #[test]

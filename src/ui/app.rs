@@ -12,7 +12,7 @@ use super::{Store, StoreHandle};
 use crate::notebook::demo::demo_notebook;
 use crate::notebook::file::{from_file_text, suggested_file_name, to_compact_text, to_file_text};
 use crate::notebook::{Action, AppState, Notebook, Notice, NoticeLevel};
-use crate::settings::Settings;
+use crate::settings::{Settings, parse_endpoints};
 use crate::share::{CHAT_SAFE_LINK_CHARS, decode_fragment, encode_fragment, looks_like_report};
 use crate::storage::{self, BACKUP_KEY, NOTEBOOK_KEY, SETTINGS_KEY};
 
@@ -318,7 +318,7 @@ pub fn App() -> Html {
             </main>
             <footer class="app-footer">
                 { "Vantage runs entirely in your browser; measurements come straight from the services you query. \
-                   Map: Natural Earth (public domain), via world-atlas. Data: RIPE Atlas (RIPE NCC)." }
+                   Map: Natural Earth (public domain), via world-atlas. Data: RIPE Atlas and RIPEstat (RIPE NCC)." }
             </footer>
         </ContextProvider<Rc<Settings>>>
         </ContextProvider<StoreHandle>>
@@ -395,25 +395,57 @@ struct SettingsPanelProps {
     on_close: Callback<MouseEvent>,
 }
 
+/// The settings form as typed, before validation.
+#[derive(Clone, PartialEq)]
+struct SettingsDraft {
+    atlas: String,
+    ripestat: String,
+    google: String,
+    cloudflare: String,
+    endpoints: String,
+}
+
+impl SettingsDraft {
+    fn of(settings: &Settings) -> SettingsDraft {
+        SettingsDraft {
+            atlas: settings.atlas_base_url.clone(),
+            ripestat: settings.ripestat_base_url.clone(),
+            google: settings.google_doh_base_url.clone(),
+            cloudflare: settings.cloudflare_doh_base_url.clone(),
+            endpoints: settings.endpoints_text(),
+        }
+    }
+
+    fn settings(&self) -> Settings {
+        Settings {
+            atlas_base_url: self.atlas.clone(),
+            ripestat_base_url: self.ripestat.clone(),
+            google_doh_base_url: self.google.clone(),
+            cloudflare_doh_base_url: self.cloudflare.clone(),
+            doh_endpoints: parse_endpoints(&self.endpoints),
+        }
+    }
+}
+
 #[component]
 fn SettingsPanel(props: &SettingsPanelProps) -> Html {
-    let atlas = use_state(|| props.settings.atlas_base_url.clone());
+    let draft = use_state(|| SettingsDraft::of(&props.settings));
     let problem = use_state(|| None::<String>);
-    let on_atlas = {
-        let atlas = atlas.clone();
-        Callback::from(move |event: InputEvent| atlas.set(browser::input_value(&event)))
+    let field = |set: fn(&mut SettingsDraft, String)| {
+        let draft = draft.clone();
+        Callback::from(move |event: InputEvent| {
+            let mut next = (*draft).clone();
+            set(&mut next, browser::input_value(&event));
+            draft.set(next);
+        })
     };
     let on_submit = {
-        let atlas = atlas.clone();
+        let draft = draft.clone();
         let problem = problem.clone();
         let on_save = props.on_save.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            match (Settings {
-                atlas_base_url: (*atlas).clone(),
-            })
-            .validated()
-            {
+            match draft.settings().validated() {
                 Ok(settings) => {
                     problem.set(None);
                     on_save.emit(settings);
@@ -423,8 +455,8 @@ fn SettingsPanel(props: &SettingsPanelProps) -> Html {
         })
     };
     let on_reset = {
-        let atlas = atlas.clone();
-        Callback::from(move |_: MouseEvent| atlas.set(Settings::default().atlas_base_url))
+        let draft = draft.clone();
+        Callback::from(move |_: MouseEvent| draft.set(SettingsDraft::of(&Settings::default())))
     };
     html! {
         <section class="panel settings-panel" aria-label="Settings">
@@ -432,7 +464,19 @@ fn SettingsPanel(props: &SettingsPanelProps) -> Html {
             <p>{ "Stored in this browser only: never in notebooks, files or share links." }</p>
             <form onsubmit={on_submit}>
                 <label>{ "RIPE Atlas API address" }
-                    <input name="atlas-base-url" value={(*atlas).clone()} oninput={on_atlas} />
+                    <input name="atlas-base-url" value={draft.atlas.clone()} oninput={field(|d, v| d.atlas = v)} />
+                </label>
+                <label>{ "RIPEstat Data API address" }
+                    <input name="ripestat-base-url" value={draft.ripestat.clone()} oninput={field(|d, v| d.ripestat = v)} />
+                </label>
+                <label>{ "Google DoH address (its JSON API is at /resolve)" }
+                    <input name="google-doh-base-url" value={draft.google.clone()} oninput={field(|d, v| d.google = v)} />
+                </label>
+                <label>{ "Cloudflare DoH address (its JSON API is at /dns-query)" }
+                    <input name="cloudflare-doh-base-url" value={draft.cloudflare.clone()} oninput={field(|d, v| d.cloudflare = v)} />
+                </label>
+                <label>{ "Your RFC 8484 resolvers: one per line, a label then the URL (e.g. Quad9 https://dns.quad9.net/dns-query)" }
+                    <textarea name="doh-endpoints" rows="3" value={draft.endpoints.clone()} oninput={field(|d, v| d.endpoints = v)} />
                 </label>
                 if let Some(problem) = &*problem {
                     <p class="error" role="alert">{ problem.clone() }</p>

@@ -1,6 +1,7 @@
 //! The Atlas measurement cell: the request form (ID or URL, optional window), file import and paste,
 //! request progress and cancel, and the view of its snapshot. Fetching goes through `net`; everything
-//! shown is derived from the snapshot by `latency_view`.
+//! shown is derived from the snapshot by `latency_view` (and, for DNS results, the answer matrices of
+//! `dns_view`).
 
 use std::rc::Rc;
 
@@ -8,6 +9,8 @@ use yew::prelude::*;
 
 use super::StoreHandle;
 use super::browser;
+use super::dns_view::AtlasDnsView;
+use super::fetch_status;
 use super::import::ImportControls;
 use super::latency_view::LatencyView;
 use crate::atlas::parse_results;
@@ -57,10 +60,7 @@ async fn complete_import(
 ) {
     let ids = net::probe_ids(&snapshot.results_text);
     if !ids.is_empty() {
-        let progress = {
-            let store = store.clone();
-            move |step: String| store.dispatch(Action::FetchProgress { id, step })
-        };
+        let progress = fetch_status::progress_to(&store, id);
         match net::fetch_probes(&settings.atlas_base_url, &ids, None, &progress).await {
             Ok((probes, notes)) => {
                 snapshot.probes = probes;
@@ -79,7 +79,7 @@ async fn complete_import(
 pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
     let store = use_context::<StoreHandle>();
     let settings = use_context::<Rc<Settings>>().unwrap_or_default();
-    let abort = use_mut_ref(|| None::<web_sys::AbortController>);
+    let abort = fetch_status::use_abort_slot();
     let Some(store) = store else {
         return html! {};
     };
@@ -105,21 +105,13 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
         let abort = abort.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let controller = web_sys::AbortController::new().ok();
-            let signal = controller.as_ref().map(|c| c.signal());
-            *abort.borrow_mut() = controller;
+            let signal = fetch_status::start(&abort);
+            let progress = fetch_status::progress_to(&store, id);
+            progress("Starting…".to_string());
             let store = store.clone();
             let request = request.clone();
             let settings = settings.clone();
-            store.dispatch(Action::FetchProgress {
-                id,
-                step: "Starting…".to_string(),
-            });
             wasm_bindgen_futures::spawn_local(async move {
-                let progress = {
-                    let store = store.clone();
-                    move |step: String| store.dispatch(Action::FetchProgress { id, step })
-                };
                 let outcome = net::fetch_atlas_measurement(
                     &settings.atlas_base_url,
                     &request,
@@ -134,14 +126,7 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
             });
         })
     };
-    let on_cancel = {
-        let abort = abort.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(controller) = abort.borrow_mut().take() {
-                controller.abort();
-            }
-        })
-    };
+    let on_cancel = fetch_status::cancel_callback(&abort);
     let on_import = {
         let store = store.clone();
         let settings = settings.clone();
@@ -200,12 +185,9 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
                 paste_placeholder="Paste the JSON array of results, or one JSON result per line"
                 too_large_advice="Download a narrower time window or fewer probes."
                 on_text={on_import} on_error={on_import_error} />
-            { match &fetch_state {
-                FetchState::InProgress { step } => html! { <p class="progress" role="status" aria-live="polite"><span class="spinner" />{ step.clone() }</p> },
-                FetchState::Failed { message } => html! { <p class="error" role="alert">{ message.clone() }</p> },
-                FetchState::Idle => html! {},
-            } }
+            { fetch_status::status_line(&fetch_state) }
             if let Some(snapshot) = props.cell.snapshot.clone() {
+                <AtlasDnsView snapshot={snapshot.clone()} />
                 <LatencyView snapshot={snapshot} choices={props.cell.inference} on_choices={on_choices} />
             }
         </div>

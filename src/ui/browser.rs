@@ -101,6 +101,23 @@ pub fn input_value(event: &yew::InputEvent) -> String {
         .unwrap_or_default()
 }
 
+/// Whether the checkbox that fired a change event is now ticked.
+pub fn event_checked(event: &yew::Event) -> bool {
+    event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .is_some_and(|input| input.checked())
+}
+
+/// The chosen value of the `<select>` that fired a change event.
+pub fn select_value(event: &yew::Event) -> String {
+    event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        .map(|select| select.value())
+        .unwrap_or_default()
+}
+
 /// Milliseconds since the Unix epoch, from the browser clock.
 pub fn now_unix_ms() -> i64 {
     js_sys::Date::now() as i64

@@ -1,10 +1,12 @@
-//! The list of cells: each cell's frame (move, delete, insert below) and the Markdown note cell.
+//! The list of cells: each cell's frame (move, delete, insert below), the "+ add cell" bar and the
+//! Markdown note cell.
 
 use yew::prelude::*;
 
 use super::StoreHandle;
 use super::atlas_cell::AtlasCellView;
 use super::browser;
+use super::dns_cell::DnsCellView;
 use super::markdown_view::MarkdownView;
 use super::observations_cell::ObservationsCellView;
 use crate::notebook::{Action, Cell, CellBody, CellId, Direction, NewCellKind};
@@ -46,6 +48,7 @@ fn AddCellBar(props: &AddCellBarProps) -> Html {
             <button onclick={add(NewCellKind::Markdown)}>{ "+ Note" }</button>
             <button onclick={add(NewCellKind::Atlas)}>{ "+ Atlas measurement" }</button>
             <button onclick={add(NewCellKind::Observations)}>{ "+ Latency table" }</button>
+            <button onclick={add(NewCellKind::Dns)}>{ "+ DNS from everywhere" }</button>
         </div>
     }
 }
@@ -80,6 +83,7 @@ fn CellFrame(props: &CellFrameProps) -> Html {
             "Latency table",
             html! { <ObservationsCellView id={id} cell={table.clone()} /> },
         ),
+        CellBody::Dns(dns) => ("DNS", html! { <DnsCellView id={id} cell={dns.clone()} /> }),
     };
     html! {
         <>

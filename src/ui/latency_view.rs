@@ -9,11 +9,11 @@ use yew::prelude::*;
 
 use super::browser;
 use super::inference_view::InferenceView;
-use super::map_canvas::{MapCanvas, MapPoint};
+use super::map_canvas::MapCanvas;
 use super::paths_view::{PathsData, PathsView};
 use crate::atlas::DiagnosticKind;
 use crate::atlas::{AtlasResult, parse_results};
-use crate::chart::map::{MapMarker, MapOverlay, latency_map_svg};
+use crate::chart::map::{MapContent, MapMarker, MapOverlay};
 use crate::chart::scale::{css_rgb, rtt_rgb};
 use crate::format;
 use crate::geo::country_name;
@@ -118,22 +118,32 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
     let analysis = use_memo(SnapshotKey(props.snapshot.clone()), |key| {
         analyse(&key.0.results_text, &key.0.probes)
     });
-    let points = use_memo(SnapshotKey(props.snapshot.clone()), {
+    // The placed probes: their markers and, in the same order, their tooltips.
+    let placed = use_memo(SnapshotKey(props.snapshot.clone()), {
         let analysis = analysis.clone();
         move |_| {
             analysis
                 .probes
                 .iter()
                 .filter_map(|probe| {
-                    Some(MapPoint {
-                        marker: MapMarker {
+                    Some((
+                        MapMarker {
                             longitude: probe.longitude?,
                             latitude: probe.latitude?,
                             rtt_ms: probe.rtt_min_ms,
                         },
-                        label: probe_label(probe),
-                    })
+                        probe_label(probe),
+                    ))
                 })
+                .collect::<Vec<_>>()
+        }
+    });
+    let labels = use_memo(SnapshotKey(props.snapshot.clone()), {
+        let placed = placed.clone();
+        move |_| {
+            placed
+                .iter()
+                .map(|(_, label)| label.clone())
                 .collect::<Vec<_>>()
         }
     });
@@ -166,9 +176,10 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
             })
         })
     });
-    let overlay = use_memo(InferenceKey(props.snapshot.clone(), props.choices), {
+    let content = use_memo(InferenceKey(props.snapshot.clone(), props.choices), {
         let inference = inference.clone();
         let analysis = analysis.clone();
+        let placed = placed.clone();
         let paths = paths.clone();
         move |_| {
             let mut overlay = if inference_applies(&analysis) {
@@ -202,19 +213,16 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
                     })
                     .collect();
             }
-            overlay
+            MapContent::Latency {
+                markers: placed.iter().map(|(marker, _)| *marker).collect(),
+                overlay,
+            }
         }
     });
     let on_svg = {
-        let points = points.clone();
-        let overlay = overlay.clone();
+        let content = content.clone();
         Callback::from(move |_: MouseEvent| {
-            let markers: Vec<MapMarker> = points.iter().map(|point| point.marker).collect();
-            let _ = browser::download(
-                "latency-map.svg",
-                "image/svg+xml",
-                &latency_map_svg(&markers, &overlay, 960, 520),
-            );
+            let _ = browser::download("latency-map.svg", "image/svg+xml", &content.svg(960, 520));
         })
     };
     let snapshot = &props.snapshot;
@@ -224,8 +232,8 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
             <h3 class="headline">{ headline(&analysis) }</h3>
             <p class="provenance">{ describe_source(snapshot) }</p>
             { for snapshot.fetch_notes.iter().map(|note| html! { <p class="warning">{ note.clone() }</p> }) }
-            <MapCanvas points={points.clone()} overlay={overlay.clone()}
-                summary={format!("Map of {} probes; {} got replies from the target. {}", points.len(), responding,
+            <MapCanvas content={content.clone()} labels={labels.clone()}
+                summary={format!("Map of {} probes; {} got replies from the target. {}", labels.len(), responding,
                     if inference_applies(&analysis) { inference.summary.as_str() } else { "" })} />
             <div class="map-actions">
                 <button onclick={on_svg}>{ "Download map (SVG)" }</button>

@@ -1,5 +1,6 @@
-//! The latency map on a `<canvas>`: draws with the shared chart code through plotters-canvas and answers
-//! hover and tap with a tooltip naming the probe. Drawing happens in an effect after render.
+//! A world map on a `<canvas>` (the latency map or the DNS answer-set map): draws with the shared
+//! chart code through plotters-canvas and answers hover and tap with a tooltip naming the marker.
+//! Drawing happens in an effect after render.
 
 use std::rc::Rc;
 
@@ -8,43 +9,37 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::chart::map::{MapLayout, MapMarker, MapOverlay, draw_latency_map};
+use crate::chart::map::{MapContent, MapLayout};
 
 /// The drawing size in canvas pixels; CSS scales the canvas to the column width.
 const WIDTH_PX: u32 = 960;
 const HEIGHT_PX: u32 = 520;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct MapPoint {
-    pub marker: MapMarker,
-    /// Tooltip text: probe, country, network, RTT.
-    pub label: String,
-}
-
 #[derive(Properties)]
 pub struct MapCanvasProps {
-    pub points: Rc<Vec<MapPoint>>,
-    /// What an inference concluded, drawn over the probes (empty when there is nothing to show).
-    pub overlay: Rc<MapOverlay>,
+    /// The markers (and overlay or legend) to draw.
+    pub content: Rc<MapContent>,
+    /// The tooltip of each marker, in the content's order.
+    pub labels: Rc<Vec<String>>,
     /// A one-line text alternative for screen readers.
     pub summary: AttrValue,
 }
 
 impl PartialEq for MapCanvasProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.points, &other.points)
-            && Rc::ptr_eq(&self.overlay, &other.overlay)
+        Rc::ptr_eq(&self.content, &other.content)
+            && Rc::ptr_eq(&self.labels, &other.labels)
             && self.summary == other.summary
     }
 }
 
-/// What the drawing depends on, compared by identity: both are memoised upstream.
+/// What the drawing depends on, compared by identity: it is memoised upstream.
 #[derive(Clone)]
-struct DrawKey(Rc<Vec<MapPoint>>, Rc<MapOverlay>);
+struct DrawKey(Rc<MapContent>);
 
 impl PartialEq for DrawKey {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0) && Rc::ptr_eq(&self.1, &other.1)
+        Rc::ptr_eq(&self.0, &other.0)
     }
 }
 
@@ -59,29 +54,24 @@ pub fn MapCanvas(props: &MapCanvasProps) -> Html {
         let canvas_ref = canvas_ref.clone();
         let layout = layout.clone();
         let failed = failed.clone();
-        use_effect_with(
-            DrawKey(props.points.clone(), props.overlay.clone()),
-            move |key| {
-                let drawn = canvas_ref
-                    .cast::<web_sys::HtmlCanvasElement>()
-                    .and_then(CanvasBackend::with_canvas_object)
-                    .and_then(|backend| {
-                        let markers: Vec<MapMarker> =
-                            key.0.iter().map(|point| point.marker).collect();
-                        let area = backend.into_drawing_area();
-                        let result = draw_latency_map(&area, &markers, &key.1).ok();
-                        let _ = area.present();
-                        result
-                    });
-                failed.set(drawn.is_none());
-                *layout.borrow_mut() = drawn;
-            },
-        );
+        use_effect_with(DrawKey(props.content.clone()), move |key| {
+            let drawn = canvas_ref
+                .cast::<web_sys::HtmlCanvasElement>()
+                .and_then(CanvasBackend::with_canvas_object)
+                .and_then(|backend| {
+                    let area = backend.into_drawing_area();
+                    let result = key.0.draw(&area).ok();
+                    let _ = area.present();
+                    result
+                });
+            failed.set(drawn.is_none());
+            *layout.borrow_mut() = drawn;
+        });
     }
 
     let locate = {
         let layout = layout.clone();
-        let points = props.points.clone();
+        let content = props.content.clone();
         move |event: &MouseEvent| -> Option<(usize, f64, f64)> {
             let canvas: web_sys::HtmlCanvasElement = event.target()?.dyn_into().ok()?;
             let layout = (*layout.borrow())?;
@@ -95,8 +85,7 @@ pub fn MapCanvas(props: &MapCanvasProps) -> Html {
             let (offset_x, offset_y) = (f64::from(event.offset_x()), f64::from(event.offset_y()));
             let x = offset_x * f64::from(WIDTH_PX) / css_width;
             let y = offset_y * f64::from(HEIGHT_PX) / css_height;
-            let markers: Vec<MapMarker> = points.iter().map(|point| point.marker).collect();
-            layout.marker_at(&markers, x, y).map(|index| {
+            layout.position_at(&content.positions(), x, y).map(|index| {
                 (
                     index,
                     offset_x / css_width * 100.0,
@@ -126,10 +115,10 @@ pub fn MapCanvas(props: &MapCanvasProps) -> Html {
     };
 
     let tooltip = hovered.and_then(|(index, left, top)| {
-        props.points.get(index).map(|point| {
+        props.labels.get(index).map(|label| {
             html! {
                 <div class="map-tooltip" role="tooltip" style={format!("left: {left:.1}%; top: {top:.1}%")}>
-                    { point.label.clone() }
+                    { label.clone() }
                 </div>
             }
         })

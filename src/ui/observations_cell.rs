@@ -11,8 +11,8 @@ use super::StoreHandle;
 use super::browser;
 use super::import::ImportControls;
 use super::inference_view::InferenceView;
-use super::map_canvas::{MapCanvas, MapPoint};
-use crate::chart::map::{MapMarker, MapOverlay};
+use super::map_canvas::MapCanvas;
+use crate::chart::map::{MapContent, MapMarker, MapOverlay};
 use crate::format;
 use crate::infer::{Inference, ObservationDiagnostic, infer, parse_observation_table};
 use crate::notebook::{
@@ -58,8 +58,8 @@ fn describe_source(snapshot: &TableSnapshot) -> String {
 
 /// Everything the view shows, derived from the table and the choices.
 struct TableView {
-    points: Rc<Vec<MapPoint>>,
-    overlay: Rc<MapOverlay>,
+    content: Rc<MapContent>,
+    labels: Rc<Vec<String>>,
     inference: Rc<Inference>,
     diagnostics: Vec<ObservationDiagnostic>,
 }
@@ -75,26 +75,32 @@ impl PartialEq for TableKey {
 
 fn table_view(snapshot: &TableSnapshot, choices: InferenceChoices) -> TableView {
     let (observations, mut diagnostics) = parse_observation_table(&snapshot.text);
-    let points = observations
+    let markers = observations
         .iter()
-        .map(|observation| MapPoint {
-            marker: MapMarker {
-                longitude: observation.longitude,
-                latitude: observation.latitude,
-                rtt_ms: Some(observation.rtt_min_ms),
-            },
-            label: format!(
+        .map(|observation| MapMarker {
+            longitude: observation.longitude,
+            latitude: observation.latitude,
+            rtt_ms: Some(observation.rtt_min_ms),
+        })
+        .collect();
+    let labels = observations
+        .iter()
+        .map(|observation| {
+            format!(
                 "{} · min RTT {} ms",
                 observation.id,
                 format::ms(Some(observation.rtt_min_ms))
-            ),
+            )
         })
         .collect();
     let inference = infer(&observations, &choices.assumptions());
     diagnostics.extend(inference.diagnostics.iter().cloned());
     TableView {
-        points: Rc::new(points),
-        overlay: Rc::new(MapOverlay::of_inference(&inference)),
+        content: Rc::new(MapContent::Latency {
+            markers,
+            overlay: MapOverlay::of_inference(&inference),
+        }),
+        labels: Rc::new(labels),
         inference: Rc::new(inference),
         diagnostics,
     }
@@ -149,10 +155,10 @@ pub fn ObservationsCellView(props: &ObservationsCellProps) -> Html {
             }
             if let (Some(snapshot), Some(view)) = (props.cell.snapshot.as_ref(), view.as_ref()) {
                 <section class="latency-view">
-                    <h3 class="headline">{ format!("{} vantage points", view.points.len()) }</h3>
+                    <h3 class="headline">{ format!("{} vantage points", view.labels.len()) }</h3>
                     <p class="provenance">{ describe_source(snapshot) }</p>
-                    <MapCanvas points={view.points.clone()} overlay={view.overlay.clone()}
-                        summary={format!("Map of {} vantage points. {}", view.points.len(), view.inference.summary)} />
+                    <MapCanvas content={view.content.clone()} labels={view.labels.clone()}
+                        summary={format!("Map of {} vantage points. {}", view.labels.len(), view.inference.summary)} />
                     <InferenceView inference={view.inference.clone()} choices={props.cell.inference} on_choices={on_choices} />
                     if !view.diagnostics.is_empty() {
                         <details class="diagnostics">

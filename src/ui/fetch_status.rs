@@ -1,0 +1,66 @@
+//! What every measurement cell shares about its request: the abort controller of the run under way
+//! (a new one per run, aborted by Cancel and when the cell goes away) and the line that shows its
+//! progress or its error. Shell code: it holds browser handles, never notebook state.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::StoreHandle;
+use crate::notebook::{Action, CellId, FetchState};
+
+/// The controller of a cell's current request, if one is under way.
+pub type AbortSlot = Rc<RefCell<Option<web_sys::AbortController>>>;
+
+/// A slot for the cell's request controller; when the cell is removed the request is aborted, so
+/// nothing more is sent for a cell that no longer exists (what already arrived is dropped by the
+/// reducer).
+#[hook]
+pub fn use_abort_slot() -> AbortSlot {
+    let slot = use_mut_ref(|| None::<web_sys::AbortController>);
+    {
+        let slot = slot.clone();
+        use_effect_with((), move |_| move || abort(&slot));
+    }
+    slot
+}
+
+/// A fresh controller for a new run; its signal goes to `net`.
+pub fn start(slot: &AbortSlot) -> Option<web_sys::AbortSignal> {
+    let controller = web_sys::AbortController::new().ok();
+    let signal = controller.as_ref().map(|c| c.signal());
+    *slot.borrow_mut() = controller;
+    signal
+}
+
+fn abort(slot: &AbortSlot) {
+    if let Some(controller) = slot.borrow_mut().take() {
+        controller.abort();
+    }
+}
+
+/// The Cancel button's callback.
+pub fn cancel_callback(slot: &AbortSlot) -> Callback<MouseEvent> {
+    let slot = slot.clone();
+    Callback::from(move |_: MouseEvent| abort(&slot))
+}
+
+/// Reports a step of the cell's request through the reducer.
+pub fn progress_to(store: &StoreHandle, id: CellId) -> impl Fn(String) + Clone + 'static {
+    let store = store.clone();
+    move |step: String| store.dispatch(Action::FetchProgress { id, step })
+}
+
+/// The progress line (a live region) or the error, under the cell's form.
+pub fn status_line(state: &FetchState) -> Html {
+    match state {
+        FetchState::InProgress { step } => {
+            html! { <p class="progress" role="status" aria-live="polite"><span class="spinner" />{ step.clone() }</p> }
+        }
+        FetchState::Failed { message } => {
+            html! { <p class="error" role="alert">{ message.clone() }</p> }
+        }
+        FetchState::Idle => html! {},
+    }
+}
