@@ -444,6 +444,7 @@ mod tests {
             ))
             .probes,
             fetch_notes: Vec::new(),
+            hop_lookups: Vec::new(),
         };
         let matrices = atlas_matrices(&snapshot);
         assert!(!matrices.is_empty());

@@ -23,7 +23,8 @@ use crate::atlas::probes::{Probe, parse_probes_page};
 use crate::dns::doh::DohRequest;
 use crate::dns::fanout::{PlannedQuery, Transport};
 use crate::notebook::dns::{
-    DohExchange, LookupOutcome, MAX_ORIGIN_ADDRESSES, RipestatCall, RipestatLookup, progress_text,
+    DohExchange, LookupOutcome, MAX_ORIGIN_ADDRESSES, RipestatCall, RipestatLookup, lookups_needed,
+    progress_text,
 };
 use crate::notebook::{AtlasRequest, AtlasSnapshot, DnsRequest, DnsSnapshot, SnapshotSource};
 use crate::settings::Settings;
@@ -289,6 +290,7 @@ pub async fn fetch_atlas_measurement(
         results_text: response.text,
         probes,
         fetch_notes,
+        hop_lookups: Vec::new(),
     })
 }
 
@@ -584,8 +586,31 @@ pub async fn fetch_origins(
             addresses.len()
         ));
     }
+    ripestat_rounds(
+        base,
+        |made| lookups_needed(&addresses, made),
+        &mut snapshot.origin_lookups,
+        signal,
+        progress,
+        "origins",
+    )
+    .await
+}
+
+/// Makes RIPEstat lookups in rounds until `needed` (given what is already `made`) asks for no more:
+/// each round is paced on one shared RIPEstat lane and its responses join `made` as received, so the
+/// next round can follow up on them (a prefix found by `network-info` → its `prefix-overview`).
+/// Returns false when cancelled; what arrived is kept.
+async fn ripestat_rounds(
+    base: &str,
+    needed: impl Fn(&[RipestatLookup]) -> Vec<(RipestatCall, String)>,
+    made: &mut Vec<RipestatLookup>,
+    signal: Option<AbortSignal>,
+    progress: Rc<dyn Fn(String)>,
+    what: &'static str,
+) -> bool {
     loop {
-        let needed = snapshot.origin_lookups_needed();
+        let needed = needed(made);
         if needed.is_empty() {
             return true;
         }
@@ -594,7 +619,7 @@ pub async fn fetch_origins(
         let done = Rc::new(Cell::new(0usize));
         let progress = progress.clone();
         progress(format!(
-            "Looking up origins at RIPEstat ({}): 0 / {total}",
+            "Looking up {what} at RIPEstat ({}): 0 / {total}",
             call.name()
         ));
         let base = base.to_string();
@@ -617,7 +642,7 @@ pub async fn fetch_origins(
             move |_: &RipestatLookup| {
                 done.set(done.get() + 1);
                 progress(format!(
-                    "Looking up origins at RIPEstat ({}): {} / {total}",
+                    "Looking up {what} at RIPEstat ({}): {} / {total}",
                     call.name(),
                     done.get()
                 ));
@@ -625,9 +650,7 @@ pub async fn fetch_origins(
         )
         .await;
         let round = lookups.len();
-        snapshot
-            .origin_lookups
-            .extend(lookups.into_iter().map(|(_, lookup)| lookup));
+        made.extend(lookups.into_iter().map(|(_, lookup)| lookup));
         if is_cancelled(signal.as_ref()) {
             return false;
         }
@@ -636,6 +659,28 @@ pub async fn fetch_origins(
             return true;
         }
     }
+}
+
+/// The router names and owners of a traceroute snapshot's hops (ends of paths first, capped): the
+/// lookups made, as received; `already` are those the snapshot has, which are not repeated.
+pub async fn fetch_hop_lookups(
+    base: &str,
+    addresses: Vec<String>,
+    already: &[RipestatLookup],
+    signal: Option<AbortSignal>,
+    progress: Rc<dyn Fn(String)>,
+) -> (Vec<RipestatLookup>, bool) {
+    let mut made = already.to_vec();
+    let complete = ripestat_rounds(
+        base,
+        |made| crate::notebook::hops::hop_lookups_needed(&addresses, made),
+        &mut made,
+        signal,
+        progress,
+        "router names and owners",
+    )
+    .await;
+    (made.split_off(already.len()), complete)
 }
 
 /// The whole DNS run of a cell: plan (errors mean nothing was sent), the paced fan-out, then the

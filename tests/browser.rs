@@ -109,6 +109,7 @@ async fn a_ping_snapshot_renders_map_and_tables() {
         results_text: PING.to_string(),
         probes: parse_probes_page(PING_PROBES).probes,
         fetch_notes: Vec::new(),
+        hop_lookups: Vec::new(),
     });
     yew::Renderer::<LatencyView>::with_root_and_props(
         root.clone(),
@@ -422,6 +423,7 @@ async fn an_atlas_dns_snapshot_shows_one_matrix_per_question() {
         probes: parse_probes_page(include_str!("fixtures/atlas/probes_page_msm1421267.json"))
             .probes,
         fetch_notes: Vec::new(),
+        hop_lookups: Vec::new(),
     });
     yew::Renderer::<AtlasDnsView>::with_root_and_props(
         root.clone(),

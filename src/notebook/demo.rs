@@ -120,6 +120,7 @@ fn recording(
         results_text,
         probes: parse_probes_page(probes).probes,
         fetch_notes: Vec::new(),
+        hop_lookups: Vec::new(),
     })
 }
 

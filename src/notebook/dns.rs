@@ -21,7 +21,7 @@ use crate::dns::matrix::{self, AnswerMatrix, Observation};
 use crate::dns::subnets::{self, EcsSubnet};
 use crate::dns::wire::QueryError;
 use crate::dns::{ClientSubnet, RecordType};
-use crate::ripestat::{Origin, network_info, prefix_overview};
+use crate::ripestat::{Origin, network_info, prefix_overview, reverse_dns_ip};
 use crate::settings::Settings;
 
 /// More queries than this in one run are refused: the resolvers are public services, and a matrix of
@@ -431,7 +431,8 @@ impl DohExchange {
     }
 }
 
-/// The two RIPEstat calls behind an origin.
+/// The RIPEstat calls the notebook makes and stores: the two behind an origin, and the PTR names of
+/// traceroute hops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RipestatCall {
@@ -439,6 +440,8 @@ pub enum RipestatCall {
     NetworkInfo,
     /// Prefix → origin ASes with holder names.
     PrefixOverview,
+    /// Address → its reverse-DNS (PTR) names.
+    ReverseDnsIp,
 }
 
 impl RipestatCall {
@@ -446,6 +449,7 @@ impl RipestatCall {
         match self {
             RipestatCall::NetworkInfo => "network-info",
             RipestatCall::PrefixOverview => "prefix-overview",
+            RipestatCall::ReverseDnsIp => "reverse-dns-ip",
         }
     }
 
@@ -453,6 +457,7 @@ impl RipestatCall {
         match self {
             RipestatCall::NetworkInfo => network_info::url(base, resource),
             RipestatCall::PrefixOverview => prefix_overview::url(base, resource),
+            RipestatCall::ReverseDnsIp => reverse_dns_ip::url(base, resource),
         }
     }
 }
@@ -638,7 +643,7 @@ pub fn lookups_needed(
         .collect()
 }
 
-fn response_text(lookup: &RipestatLookup) -> Option<&str> {
+pub(crate) fn response_text(lookup: &RipestatLookup) -> Option<&str> {
     match &lookup.outcome {
         LookupOutcome::Response { text, .. } => Some(text),
         LookupOutcome::Failed { .. } => None,
@@ -692,6 +697,7 @@ pub fn lookup_problems(lookups: &[RipestatLookup]) -> Vec<String> {
                     let parsed = match lookup.call {
                         RipestatCall::NetworkInfo => network_info::parse(text).map(|_| ()),
                         RipestatCall::PrefixOverview => prefix_overview::parse(text).map(|_| ()),
+                        RipestatCall::ReverseDnsIp => reverse_dns_ip::parse(text).map(|_| ()),
                     };
                     parsed.err().map(|error| format!("{what}: {error}"))
                 }

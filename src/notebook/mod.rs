@@ -8,6 +8,7 @@
 pub mod demo;
 pub mod dns;
 pub mod file;
+pub mod hops;
 
 use std::rc::Rc;
 
@@ -153,6 +154,9 @@ pub struct AtlasSnapshot {
     /// Problems met while fetching probe metadata (e.g. one page failed); shown with the cell.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fetch_notes: Vec<String>,
+    /// RIPEstat lookups of traceroute hops (router names, owners), as received.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hop_lookups: Vec<dns::RipestatLookup>,
 }
 
 impl InferenceChoices {
@@ -294,6 +298,11 @@ pub enum Action {
     },
     ClearSnapshot {
         id: CellId,
+    },
+    /// Lookups of traceroute hops arrived: they join the Atlas cell's snapshot.
+    HopLookupsLoaded {
+        id: CellId,
+        lookups: Vec<dns::RipestatLookup>,
     },
     /// Replace the whole notebook (new, opened file, shared link, demo).
     Open {
@@ -465,6 +474,16 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
             } else if let Some(table) = state.observations_cell_mut(id) {
                 table.inference = choices.sanitized();
             }
+        }
+        Action::HopLookupsLoaded { id, lookups } => {
+            if let Some(atlas) = state.atlas_cell_mut(id)
+                && let Some(snapshot) = &atlas.snapshot
+            {
+                let mut snapshot = AtlasSnapshot::clone(snapshot);
+                snapshot.hop_lookups.extend(lookups);
+                atlas.snapshot = Some(Rc::new(snapshot));
+            }
+            state.set_fetch_state(id, FetchState::Idle);
         }
         Action::TableLoaded { id, snapshot } => {
             if let Some(table) = state.observations_cell_mut(id) {
@@ -743,6 +762,7 @@ mod tests {
             results_text: "[]".into(),
             probes: Vec::new(),
             fetch_notes: Vec::new(),
+            hop_lookups: Vec::new(),
         };
         let after = apply(
             state.clone(),
@@ -788,6 +808,7 @@ mod tests {
                     results_text: "[]".into(),
                     probes: Vec::new(),
                     fetch_notes: Vec::new(),
+                    hop_lookups: Vec::new(),
                 },
             },
         );

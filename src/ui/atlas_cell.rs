@@ -13,8 +13,9 @@ use super::dns_view::AtlasDnsView;
 use super::fetch_status;
 use super::import::ImportControls;
 use super::latency_view::LatencyView;
-use crate::atlas::parse_results;
+use crate::atlas::{AtlasResult, parse_results};
 use crate::net;
+use crate::notebook::hops::hop_addresses;
 use crate::notebook::{
     Action, AtlasCell, AtlasRequest, AtlasSnapshot, CellId, FetchState, SnapshotSource,
 };
@@ -47,6 +48,7 @@ fn imported_snapshot(text: String, source: SnapshotSource) -> Result<AtlasSnapsh
         results_text: text,
         probes: Vec::new(),
         fetch_notes: Vec::new(),
+        hop_lookups: Vec::new(),
     })
 }
 
@@ -126,6 +128,50 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
             });
         })
     };
+    // Router names and owners of the hops, looked up at RIPEstat and stored with the snapshot.
+    let on_lookup_hops = props.cell.snapshot.clone().map(|snapshot| {
+        let store = store.clone();
+        let settings = settings.clone();
+        let abort = abort.clone();
+        Callback::from(move |()| {
+            let traces: Vec<_> = parse_results(&snapshot.results_text)
+                .results
+                .into_iter()
+                .filter_map(|result| match result {
+                    AtlasResult::Traceroute(trace) => Some(trace),
+                    _ => None,
+                })
+                .collect();
+            let addresses = hop_addresses(&traces);
+            let signal = fetch_status::start(&abort);
+            let progress = fetch_status::progress_to(&store, id);
+            progress("Looking up router names and owners…".to_string());
+            let progress: Rc<dyn Fn(String)> = Rc::new(progress);
+            let store = store.clone();
+            let settings = settings.clone();
+            let already = snapshot.hop_lookups.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let (lookups, complete) = net::fetch_hop_lookups(
+                    &settings.ripestat_base_url,
+                    addresses,
+                    &already,
+                    signal,
+                    progress,
+                )
+                .await;
+                store.dispatch(Action::HopLookupsLoaded { id, lookups });
+                if !complete {
+                    store.dispatch(Action::FetchFailed {
+                        id,
+                        message:
+                            "Cancelled: the names and owners that arrived are kept; press the \
+                                  button again to look up the rest."
+                                .to_string(),
+                    });
+                }
+            });
+        })
+    });
     let on_cancel = fetch_status::cancel_callback(&abort);
     let on_import = {
         let store = store.clone();
@@ -188,7 +234,8 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
             { fetch_status::status_line(&fetch_state) }
             if let Some(snapshot) = props.cell.snapshot.clone() {
                 <AtlasDnsView snapshot={snapshot.clone()} />
-                <LatencyView snapshot={snapshot} choices={props.cell.inference} on_choices={on_choices} />
+                <LatencyView snapshot={snapshot} choices={props.cell.inference} on_choices={on_choices}
+                    on_lookup_hops={if busy { None } else { on_lookup_hops }} />
             }
         </div>
     }

@@ -19,10 +19,11 @@ use crate::format;
 use crate::geo::country_name;
 use crate::infer::{Verdict, infer, observations_from_latency};
 use crate::latency::{LatencyAnalysis, ProbeLatency, analyse};
+use crate::notebook::hops::path_context;
 use crate::notebook::{AtlasSnapshot, InferenceChoices, SnapshotSource};
 use crate::paths::converge::converge;
 use crate::paths::map::{PointRole, TargetLocation, map_paths};
-use crate::paths::trace::{PathContext, probe_paths};
+use crate::paths::trace::probe_paths;
 
 #[derive(Properties, Clone)]
 pub struct LatencyViewProps {
@@ -33,6 +34,10 @@ pub struct LatencyViewProps {
     /// Where changed choices go; None makes the inference read-only.
     #[prop_or_default]
     pub on_choices: Option<Callback<InferenceChoices>>,
+    /// Asks for the router names and owners of traceroute hops; None hides the button (busy, or no
+    /// network action possible here).
+    #[prop_or_default]
+    pub on_lookup_hops: Option<Callback<()>>,
 }
 
 /// Snapshots are immutable once made, so identity is enough to know nothing changed, and comparing
@@ -165,10 +170,7 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
             })
             .collect();
         (!traces.is_empty()).then(|| {
-            let context = PathContext {
-                fiber_factor: key.1.assumptions().fiber_factor,
-                ..PathContext::default()
-            };
+            let context = path_context(&key.0.hop_lookups, key.1.assumptions().fiber_factor);
             let paths = probe_paths(&traces, &key.0.probes, &context);
             Rc::new(PathsData {
                 convergence: converge(&paths, PATH_WINDOW),
@@ -252,7 +254,8 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
                 <ProbeTable analysis={analysis.clone()} />
             </details>
             if let Some(data) = paths.as_ref() {
-                <PathsView data={data.clone()} />
+                <PathsView data={data.clone()} on_lookup={props.on_lookup_hops.clone()}
+                    lookups_made={props.snapshot.hop_lookups.len()} />
             }
             <Diagnostics analysis={analysis.clone()} />
         </section>

@@ -23,12 +23,20 @@ pub struct PathsData {
 #[derive(Properties)]
 pub struct PathsViewProps {
     pub data: Rc<PathsData>,
+    /// Asks for router names and owners (RIPEstat); None hides the button.
+    #[prop_or_default]
+    pub on_lookup: Option<Callback<()>>,
+    /// How many lookups the snapshot already holds.
+    #[prop_or_default]
+    pub lookups_made: usize,
 }
 
 /// Memoised upstream: identity says whether it changed.
 impl PartialEq for PathsViewProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.data, &other.data)
+            && self.on_lookup == other.on_lookup
+            && self.lookups_made == other.lookups_made
     }
 }
 
@@ -81,6 +89,17 @@ pub fn PathsView(props: &PathsViewProps) -> Html {
         <section class="paths-view" aria-label="Paths">
             <h4>{ "Paths to the target" }</h4>
             <p class="paths-summary">{ convergence.summary.clone() }</p>
+            if let Some(on_lookup) = props.on_lookup.clone() {
+                <p class="row">
+                    <button type="button" class="lookup-hops" onclick={Callback::from(move |_: MouseEvent| on_lookup.emit(()))}>
+                        { if props.lookups_made == 0 { "Look up router names and owners" } else { "Retry the missing lookups" } }
+                    </button>
+                    <span class="hint">{ format!("Asks RIPEstat (reverse DNS, network-info, prefix-overview) about up to {} hop addresses, the ends of the paths first; the answers are kept with the notebook.", crate::notebook::hops::MAX_HOP_ADDRESSES) }</span>
+                </p>
+            }
+            if props.lookups_made > 0 {
+                <p class="hint">{ format!("{} RIPEstat lookups are stored with this snapshot.", props.lookups_made) }</p>
+            }
             if !convergence.points.is_empty() {
                 <table class="convergence-table">
                     <caption>{ format!("Where the paths meet: hops shared in the last {} hops before the target", convergence.window) }</caption>
@@ -139,7 +158,7 @@ pub fn PathsView(props: &PathsViewProps) -> Html {
                     </tbody>
                 </table>
                 if path.hops.iter().all(|hop| hop.name.is_none()) {
-                    <p class="hint">{ "No router names are recorded with this snapshot, so no location can be read from them." }</p>
+                    <p class="hint">{ "No router names are known for this probe's hops, so no location can be read from them." }</p>
                 }
             }
         </section>

@@ -1,0 +1,204 @@
+//! Router names and owners for the hops of a traceroute snapshot: which RIPEstat lookups to make
+//! (`reverse-dns-ip` for names, `network-info` then `prefix-overview` for owners), and the path
+//! context (address → name, address → origin) derived from the lookups stored with the snapshot.
+//! Pure: `net` makes the requests, the snapshot stores them as received, and this module only reads
+//! them, so a shared report shows the same names without asking anyone.
+
+use std::collections::HashMap;
+
+use super::dns::{LookupOutcome, RipestatCall, RipestatLookup, lookups_needed, origins_from};
+use crate::atlas::traceroute::TracerouteResult;
+use crate::paths::trace::{HopOrigin, PathContext, addresses_to_look_up};
+use crate::ripestat::reverse_dns_ip;
+
+/// The most addresses looked up for one snapshot. RIPEstat asks heavy users to identify themselves
+/// and to stay reasonable; the hops near the end of each path (where paths converge and carriers
+/// hand over) are the ones a reader needs, so those come first and the rest wait for another press.
+pub const MAX_HOP_ADDRESSES: usize = 150;
+
+/// How many hops before each probe's last answering hop are looked up first.
+const HOPS_FROM_THE_END: usize = 5;
+
+/// The public addresses worth looking up, ends of paths first: the last `HOPS_FROM_THE_END` answering
+/// hops of every probe, then the rest in path order; special-purpose and duplicate addresses dropped,
+/// at most [`MAX_HOP_ADDRESSES`].
+pub fn hop_addresses(traces: &[TracerouteResult]) -> Vec<String> {
+    let ends: Vec<TracerouteResult> = traces
+        .iter()
+        .map(|trace| {
+            let mut end = trace.clone();
+            let answering: Vec<usize> = end
+                .hops
+                .iter()
+                .enumerate()
+                .filter(|(_, hop)| !hop.addresses().is_empty())
+                .map(|(index, _)| index)
+                .collect();
+            let keep_from = answering
+                .len()
+                .checked_sub(HOPS_FROM_THE_END)
+                .and_then(|skip| answering.get(skip).copied())
+                .unwrap_or(0);
+            end.hops.drain(..keep_from);
+            end
+        })
+        .collect();
+    let mut addresses = addresses_to_look_up(&ends);
+    for address in addresses_to_look_up(traces) {
+        if !addresses.contains(&address) {
+            addresses.push(address);
+        }
+    }
+    addresses.truncate(MAX_HOP_ADDRESSES);
+    addresses
+}
+
+/// The lookups still to make for `addresses`, given those already `made`: names first (one
+/// `reverse-dns-ip` per address), then the origin rounds the DNS cell uses (`network-info` per
+/// address, then `prefix-overview` per prefix found).
+pub fn hop_lookups_needed(
+    addresses: &[String],
+    made: &[RipestatLookup],
+) -> Vec<(RipestatCall, String)> {
+    let names: Vec<(RipestatCall, String)> = addresses
+        .iter()
+        .filter(|address| {
+            !made
+                .iter()
+                .any(|l| l.call == RipestatCall::ReverseDnsIp && &l.resource == *address)
+        })
+        .map(|address| (RipestatCall::ReverseDnsIp, address.clone()))
+        .collect();
+    if !names.is_empty() {
+        return names;
+    }
+    lookups_needed(addresses, made)
+}
+
+/// The path context the stored lookups give: the first PTR name of each address, and its origin
+/// (prefix, first origin AS and holder). Failed or unreadable lookups are simply absent.
+pub fn path_context(lookups: &[RipestatLookup], fiber_factor: f64) -> PathContext {
+    let mut names = HashMap::new();
+    for lookup in lookups
+        .iter()
+        .filter(|l| l.call == RipestatCall::ReverseDnsIp)
+    {
+        if let LookupOutcome::Response { text, .. } = &lookup.outcome
+            && let Ok(reverse) = reverse_dns_ip::parse(text)
+            && let Some(name) = reverse.names.first()
+        {
+            names.insert(lookup.resource.clone(), name.clone());
+        }
+    }
+    let origins = origins_from(lookups)
+        .into_iter()
+        .filter_map(|(address, origin)| {
+            let first = origin.asns.first()?;
+            Some((
+                address,
+                HopOrigin {
+                    asn: first.number,
+                    holder: first.holder.clone(),
+                    prefix: origin.prefix.clone(),
+                },
+            ))
+        })
+        .collect();
+    PathContext {
+        names,
+        origins,
+        fiber_factor,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::atlas::{AtlasResult, parse_results};
+
+    const TRACES: &str =
+        include_str!("../../tests/fixtures/atlas/traceroute_latest_msm1033154.json");
+    const REVERSE: &str = include_str!("../../tests/fixtures/ripestat/reverse-dns-ip.json");
+    const NETWORK: &str = include_str!("../../tests/fixtures/ripestat/network-info.json");
+    const OVERVIEW: &str = include_str!("../../tests/fixtures/ripestat/prefix-overview.json");
+
+    fn traces() -> Vec<TracerouteResult> {
+        parse_results(TRACES)
+            .results
+            .into_iter()
+            .filter_map(|result| match result {
+                AtlasResult::Traceroute(trace) => Some(trace),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn lookup(call: RipestatCall, resource: &str, text: &str) -> RipestatLookup {
+        RipestatLookup {
+            call,
+            resource: resource.to_string(),
+            url: String::new(),
+            fetched_at_unix_ms: 0,
+            outcome: LookupOutcome::Response {
+                status: 200,
+                text: text.to_string(),
+            },
+        }
+    }
+
+    #[test]
+    fn the_ends_of_paths_come_first_and_the_list_is_capped() {
+        let traces = traces();
+        let addresses = hop_addresses(&traces);
+        assert_eq!(addresses.len(), MAX_HOP_ADDRESSES);
+        // 195.69.145.176 is the hop most probes pass just before Wikipedia's address (the
+        // convergence summary of this snapshot): it must be among the first looked up.
+        let position = addresses.iter().position(|a| a == "195.69.145.176");
+        assert!(position.is_some_and(|p| p < 60), "{position:?}");
+        assert!(addresses.iter().all(|a| !a.starts_with("192.168.")));
+        let unique: std::collections::HashSet<&String> = addresses.iter().collect();
+        assert_eq!(unique.len(), addresses.len());
+    }
+
+    #[test]
+    fn names_come_first_then_origins_in_two_rounds() {
+        let addresses = vec!["193.0.6.139".to_string()];
+        assert_eq!(
+            hop_lookups_needed(&addresses, &[]),
+            vec![(RipestatCall::ReverseDnsIp, "193.0.6.139".to_string())]
+        );
+        let made = vec![lookup(RipestatCall::ReverseDnsIp, "193.0.6.139", REVERSE)];
+        assert_eq!(
+            hop_lookups_needed(&addresses, &made),
+            vec![(RipestatCall::NetworkInfo, "193.0.6.139".to_string())]
+        );
+    }
+
+    /// The recorded RIPEstat responses: the PTR name of 193.0.6.139 (www.ripe.net), and the origin
+    /// of the address network-info was recorded for (140.78.0.0/16, AS1205), whose prefix-overview
+    /// recording is for another prefix, so the holder stays unknown there.
+    #[test]
+    fn the_context_reads_names_and_origins_from_the_recordings() {
+        let lookups = vec![
+            lookup(RipestatCall::ReverseDnsIp, "193.0.6.139", REVERSE),
+            lookup(RipestatCall::NetworkInfo, "140.78.1.1", NETWORK),
+            lookup(RipestatCall::PrefixOverview, "193.0.0.0/21", OVERVIEW),
+            RipestatLookup {
+                outcome: LookupOutcome::Failed {
+                    reason: "down".to_string(),
+                },
+                ..lookup(RipestatCall::ReverseDnsIp, "10.9.9.9", "")
+            },
+        ];
+        let context = path_context(&lookups, 2.0 / 3.0);
+        assert_eq!(
+            context.names.get("193.0.6.139").map(String::as_str),
+            Some("www.ripe.net")
+        );
+        assert!(!context.names.contains_key("10.9.9.9"));
+        let origin = context.origins.get("140.78.1.1").unwrap();
+        assert_eq!(origin.asn, 1205);
+        assert_eq!(origin.prefix.as_deref(), Some("140.78.0.0/16"));
+        assert_eq!(origin.holder, None);
+    }
+}
