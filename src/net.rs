@@ -336,14 +336,19 @@ impl Pacer {
     }
 }
 
-/// Waits; not cancellable, so callers only sleep for the short pacing delays.
-async fn sleep_ms(ms: f64) {
+/// Waits `ms`, or less if the author cancels meanwhile, so a Cancel is felt at once even while a
+/// throttled lane waits seconds for its next start.
+async fn sleep_ms(ms: f64, signal: Option<&AbortSignal>) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let delay = ms.clamp(0.0, f64::from(i32::MAX)) as i32;
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, delay);
+        // `resolve` is a JS function: the signal holds it, no Rust closure is kept alive.
+        if let Some(signal) = signal {
+            let _ = signal.add_event_listener_with_callback("abort", &resolve);
+        }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
@@ -355,7 +360,8 @@ struct RequestAbort {
     timed_out: Rc<Cell<bool>>,
     timer: Option<i32>,
     parent: Option<(AbortSignal, Closure<dyn FnMut()>)>,
-    _on_timeout: Option<Closure<dyn FnMut()>>,
+    /// The timer's callback, kept alive until the timer is cleared on drop.
+    timeout_callback: Option<Closure<dyn FnMut()>>,
 }
 
 impl RequestAbort {
@@ -367,7 +373,7 @@ impl RequestAbort {
             timed_out: timed_out.clone(),
             timer: None,
             parent: None,
-            _on_timeout: None,
+            timeout_callback: None,
         };
         let Some(controller) = controller else {
             return this;
@@ -394,7 +400,7 @@ impl RequestAbort {
                 )
                 .ok()
         });
-        this._on_timeout = Some(on_timeout);
+        this.timeout_callback = Some(on_timeout);
         this
     }
 
@@ -502,7 +508,7 @@ where
                 let item_lane = lane(&item);
                 let wait = pacer.borrow_mut().reserve(&item_lane, now_ms());
                 if wait > 0.0 {
-                    sleep_ms(wait).await;
+                    sleep_ms(wait, signal.as_ref()).await;
                 }
                 if is_cancelled(signal.as_ref()) {
                     break;

@@ -196,10 +196,14 @@ test('cancel stops the fan-out and keeps what arrived', async () => {
   const sent = env.replay.requests.slice(before);
   assert.ok(sent.length < countries, `the rest was never sent (${sent.length} of ${countries})`);
   assert.ok(sent.every((r) => r.path === '/held/resolve'), 'no origin lookups after a cancel');
-  // Nothing more goes out once cancelled (a short wait on the local replay server, not a live service).
+  // Nothing more goes out once cancelled, and the click did not start a new run (a regression: the
+  // Cancel button turned into the form's submit button within its own click). A short wait on the
+  // local replay server, not on a live service.
   const afterCancel = env.replay.requests.length;
   await page.waitForTimeout(600);
   assert.equal(env.replay.requests.length, afterCancel);
+  const urls = sent.map((r) => r.search);
+  assert.equal(new Set(urls).size, urls.length, 'no query was sent twice');
   env.replay.release();
   assert.deepEqual(errors, []);
   await context.close();

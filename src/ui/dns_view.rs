@@ -325,7 +325,7 @@ pub fn DnsSnapshotView(props: &DnsSnapshotViewProps) -> Html {
     });
     let snapshot = &props.snapshot;
     let mut provenance = format!(
-        "Asked {} (UTC) from this browser over DNS-over-HTTPS",
+        "Asked {} from this browser over DNS-over-HTTPS",
         when(snapshot.started_at_unix_ms)
     );
     if let Some(at) = snapshot.origins_fetched_at_unix_ms {
@@ -339,7 +339,8 @@ pub fn DnsSnapshotView(props: &DnsSnapshotViewProps) -> Html {
         <section class="dns-view">
             <h3 class="headline">{ headline(snapshot) }</h3>
             <p class="provenance">{ provenance }</p>
-            if snapshot.cancelled {
+            // A run cancelled while looking up origins has every query; its note says what is missing.
+            if snapshot.cancelled && snapshot.exchanges.len() < snapshot.planned_queries {
                 <p class="warning cancelled">{ format!(
                     "Cancelled after {} of {} queries: what arrived is kept and shown.",
                     snapshot.exchanges.len(), snapshot.planned_queries) }</p>

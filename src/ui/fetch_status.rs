@@ -40,10 +40,16 @@ fn abort(slot: &AbortSlot) {
     }
 }
 
-/// The Cancel button's callback.
+/// The Cancel button's callback. Aborting can end the run within this click (the reducer then
+/// swaps Cancel for the form's submit button, in the same DOM element), and the click's default
+/// action, which runs after its handlers, would submit the form and start the run again: it is
+/// prevented.
 pub fn cancel_callback(slot: &AbortSlot) -> Callback<MouseEvent> {
     let slot = slot.clone();
-    Callback::from(move |_: MouseEvent| abort(&slot))
+    Callback::from(move |event: MouseEvent| {
+        event.prevent_default();
+        abort(&slot);
+    })
 }
 
 /// Reports a step of the cell's request through the reducer.
