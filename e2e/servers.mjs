@@ -11,7 +11,8 @@
 //     `abuf` (the binary reply a probe's resolver gave, fixtures/atlas/dns_latest_*.json);
 //   - the RIPEstat Data API (/data/<call>/data.json), from fixtures/ripestat/: the one recorded
 //     response of each call, whatever the resource (so origins in the tests are the fixtures', not
-//     those of the real addresses).
+//     those of the real addresses); `reverse-dns-ip` only for the address it was recorded for (404
+//     otherwise).
 //   Two path prefixes change the behaviour of whatever follows them: /status/<code>/… answers every
 //   request with that HTTP status (a throttled or broken resolver), and /held/… keeps requests
 //   waiting until the test releases them (to cancel a run half-way, deterministically).
@@ -157,6 +158,12 @@ function replayAnswer(req, url, pathname, doh, send) {
   }
   const ripestat = pathname.match(/^\/data\/(network-info|prefix-overview)\/data\.json$/);
   if (ripestat) return send(200, fs.readFileSync(path.join(ripestatFixturesDir, `${ripestat[1]}.json`), 'utf8'));
+  // Reverse DNS only for the address it was recorded for: a name is a claim about one address.
+  if (pathname === '/data/reverse-dns-ip/data.json') {
+    const recorded = fs.readFileSync(path.join(ripestatFixturesDir, 'reverse-dns-ip.json'), 'utf8');
+    const resource = JSON.parse(recorded).data.resource;
+    return url.searchParams.get('resource') === resource ? send(200, recorded) : send(404, 'not recorded', 'text/plain');
+  }
   const msm = pathname.match(/^\/api\/v2\/measurements\/(\d+)\/(results|latest)\/$/);
   if (msm) {
     const id = Number(msm[1]);

@@ -387,3 +387,45 @@ test('the example traceroute shows where the paths converge and each probe\'s ho
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('router names and owners of the hops are looked up at RIPEstat, kept, and shown offline', async () => {
+  const { context, page, errors } = await freshProfile(env, {
+    settings: { 'atlas-base-url': env.replay.origin, 'ripestat-base-url': env.replay.origin },
+  });
+  const cell = await newNotebookWithAtlasCell(page);
+  await fetchMeasurement(cell, 3082698);
+  const paths = cell.locator('section.paths-view');
+  await paths.waitFor();
+  const before = env.replay.requests.length;
+  await paths.getByRole('button', { name: 'Look up router names and owners' }).click();
+  await paths.locator('.hint', { hasText: /RIPEstat lookups are stored with this snapshot/ }).waitFor({ timeout: 60_000 });
+  const asked = env.replay.requests.slice(before).filter((r) => r.path.startsWith('/data/'));
+  // Every address asked about is one the recorded traceroutes report, and none is private.
+  const recorded = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'traceroute_latest_msm3082698.json'), 'utf8'));
+  const hopAddresses = new Set(recorded.flatMap((r) => (r.result ?? []).flatMap((h) => (h.result ?? []).map((x) => x.from))).filter(Boolean));
+  const reverse = asked.filter((r) => r.path === '/data/reverse-dns-ip/data.json').map((r) => new URLSearchParams(r.search).get('resource'));
+  assert.ok(reverse.length > 0);
+  assert.ok(reverse.every((address) => hopAddresses.has(address)), 'only hop addresses are looked up');
+  assert.ok(reverse.every((address) => !/^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(address)), 'no private address leaves the browser');
+  assert.equal(new Set(reverse).size, reverse.length, 'no address is asked twice');
+  // The replay answers network-info with its one recording (AS1205), so owners show that AS.
+  const networkInfo = JSON.parse(fs.readFileSync(path.join(fixturesDir, '..', 'ripestat', 'network-info.json'), 'utf8')).data;
+  const owners = await paths.locator('table.hop-table tbody td:nth-child(6)').allInnerTexts();
+  assert.ok(owners.some((text) => text.startsWith(`AS${networkInfo.asns[0]}`)), owners.join('|'));
+
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = await page.locator('textarea.share-link').inputValue();
+  await context.close();
+  const { context: reader, page: view, errors: readerErrors, outside } = await offlineReader(env);
+  await view.goto(link);
+  const shared = view.locator('section.paths-view');
+  await shared.waitFor();
+  const sharedOwners = await shared.locator('table.hop-table tbody td:nth-child(6)').allInnerTexts();
+  assert.deepEqual(sharedOwners, owners);
+  assert.deepEqual(outside, []);
+  // Addresses with no recorded name get a 404 from the replay, which Chromium itself logs; anything
+  // else on the console would be the app's.
+  assert.deepEqual(errors.filter((e) => !e.includes('Failed to load resource: the server responded with a status of 404')), []);
+  assert.deepEqual(readerErrors, []);
+  await reader.close();
+});

@@ -14,7 +14,7 @@ use crate::ripestat::reverse_dns_ip;
 /// The most addresses looked up for one snapshot. RIPEstat asks heavy users to identify themselves
 /// and to stay reasonable; the hops near the end of each path (where paths converge and carriers
 /// hand over) are the ones a reader needs, so those come first and the rest wait for another press.
-pub const MAX_HOP_ADDRESSES: usize = 150;
+pub const MAX_HOP_ADDRESSES: usize = 100;
 
 /// How many hops before each probe's last answering hop are looked up first.
 const HOPS_FROM_THE_END: usize = 5;
