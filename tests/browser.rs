@@ -117,6 +117,7 @@ async fn a_ping_snapshot_renders_map_and_tables() {
             snapshot,
             choices: Default::default(),
             on_choices: None,
+            on_lookup_hops: None,
         },
     )
     .render();

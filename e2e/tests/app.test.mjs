@@ -279,10 +279,8 @@ function sitePixelCount(cell) {
 }
 
 test('the example says where the site is, sets the misplaced probe aside, and marks it on the map', async () => {
-  const context = await env.browser.newContext();
-  await context.route('**/*', (route) => (route.request().url().startsWith(env.web.origin) ? route.continue() : route.abort()));
-  const page = await context.newPage();
-  const errors = watchErrors(page);
+  // The example needs no network: every request but the app's own is refused.
+  const { context, page, errors } = await offlineReader(env);
   await page.goto(`${env.web.origin}/`);
   const trace = page.locator('article.cell[data-kind="Atlas measurement"]').first();
   const inference = trace.locator('section.inference');
@@ -365,10 +363,8 @@ test('a pasted table of latencies is mapped and proves anycast; a table without 
 });
 
 test('the example traceroute shows where the paths converge and each probe\'s hops', async () => {
-  const context = await env.browser.newContext();
-  await context.route('**/*', (route) => (route.request().url().startsWith(env.web.origin) ? route.continue() : route.abort()));
-  const page = await context.newPage();
-  const errors = watchErrors(page);
+  // The example needs no network: every request but the app's own is refused.
+  const { context, page, errors } = await offlineReader(env);
   await page.goto(`${env.web.origin}/`);
   const trace = page.locator('article.cell[data-kind="Atlas measurement"]').first();
   const paths = trace.locator('section.paths-view');

@@ -247,6 +247,19 @@ fn looks_like_result(object: &wire::Object) -> bool {
         .any(|key| object.contains_key(*key))
 }
 
+/// The traceroute results of a results body (the others, and every problem, are left out): what the
+/// path views and the hop lookups work on.
+pub fn traceroutes(text: &str) -> Vec<TracerouteResult> {
+    parse_results(text)
+        .results
+        .into_iter()
+        .filter_map(|result| match result {
+            AtlasResult::Traceroute(trace) => Some(trace),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Parses any of the input forms the API and users produce. Never fails: problems are diagnostics.
 pub fn parse_results(text: &str) -> ParsedResults {
     let mut out = ParsedResults::default();

@@ -13,7 +13,7 @@ use super::dns_view::AtlasDnsView;
 use super::fetch_status;
 use super::import::ImportControls;
 use super::latency_view::LatencyView;
-use crate::atlas::{AtlasResult, parse_results};
+use crate::atlas::{parse_results, traceroutes};
 use crate::net;
 use crate::notebook::hops::hop_addresses;
 use crate::notebook::{
@@ -134,14 +134,7 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
         let settings = settings.clone();
         let abort = abort.clone();
         Callback::from(move |()| {
-            let traces: Vec<_> = parse_results(&snapshot.results_text)
-                .results
-                .into_iter()
-                .filter_map(|result| match result {
-                    AtlasResult::Traceroute(trace) => Some(trace),
-                    _ => None,
-                })
-                .collect();
+            let traces = traceroutes(&snapshot.results_text);
             let addresses = hop_addresses(&traces);
             let signal = fetch_status::start(&abort);
             let progress = fetch_status::progress_to(&store, id);

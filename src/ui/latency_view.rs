@@ -12,7 +12,7 @@ use super::inference_view::InferenceView;
 use super::map_canvas::MapCanvas;
 use super::paths_view::{PathsData, PathsView};
 use crate::atlas::DiagnosticKind;
-use crate::atlas::{AtlasResult, parse_results};
+use crate::atlas::traceroutes;
 use crate::chart::map::{MapContent, MapMarker, MapOverlay};
 use crate::chart::scale::{css_rgb, rtt_rgb};
 use crate::format;
@@ -161,14 +161,7 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
     });
     // The paths of traceroute results: hop tables and where they converge.
     let paths = use_memo(InferenceKey(props.snapshot.clone(), props.choices), |key| {
-        let traces: Vec<_> = parse_results(&key.0.results_text)
-            .results
-            .into_iter()
-            .filter_map(|result| match result {
-                AtlasResult::Traceroute(trace) => Some(trace),
-                _ => None,
-            })
-            .collect();
+        let traces = traceroutes(&key.0.results_text);
         (!traces.is_empty()).then(|| {
             let context = path_context(&key.0.hop_lookups, key.1.assumptions().fiber_factor);
             let paths = probe_paths(&traces, &key.0.probes, &context);
