@@ -57,19 +57,16 @@ pub fn RoutingCellView(props: &RoutingCellProps) -> Html {
                 });
                 return;
             }
-            let signal = fetch_status::start(&abort);
-            let progress = fetch_status::progress_to(&store, id);
-            progress("Starting…".to_string());
-            let store = store.clone();
-            let request = request.clone();
-            let base = settings.ripestat_base_url.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let progress: Rc<dyn Fn(String)> = Rc::new(progress);
-                match net::run_routing_request(&base, &request, signal, progress).await {
-                    Ok(snapshot) => store.dispatch(Action::RoutingSnapshotLoaded { id, snapshot }),
-                    Err(message) => store.dispatch(Action::FetchFailed { id, message }),
-                }
-            });
+            let (request, base) = (request.clone(), settings.ripestat_base_url.clone());
+            fetch_status::spawn_run(
+                &store,
+                &abort,
+                id,
+                move |signal, progress| async move {
+                    net::run_routing_request(&base, &request, signal, progress).await
+                },
+                |id, snapshot| Action::RoutingSnapshotLoaded { id, snapshot },
+            );
         })
     };
     let on_cancel = fetch_status::cancel_callback(&abort);
