@@ -9,13 +9,17 @@
 //     sent (so an edns_client_subnet echo appears only where the recording has one);
 //   - an RFC 8484 resolver (/dns-query?dns=): for the question in the wire query, a recorded Atlas
 //     `abuf` (the binary reply a probe's resolver gave, fixtures/atlas/dns_latest_*.json);
-//   - the RIPEstat Data API (/data/<call>/data.json), from fixtures/ripestat/: the one recorded
-//     response of each call, whatever the resource (so origins in the tests are the fixtures', not
-//     those of the real addresses); `reverse-dns-ip` only for the address it was recorded for (404
-//     otherwise).
+//   - the RIPEstat Data API (/data/<call>/data.json), from fixtures/ripestat/: for the DNS cell's
+//     origins (network-info, prefix-overview) the one recorded response of each call, whatever the
+//     resource (so origins in the tests are the fixtures', not those of the real addresses); for the
+//     routing calls (as-overview, announced-prefixes, routing-status, asn-neighbours, looking-glass)
+//     and reverse DNS (reverse-dns-ip: a name is a claim about one address) the recording only for
+//     the resource it was recorded for, "not recorded" (404) otherwise.
+//     `ripestatFailures` (call → HTTP status) makes one call fail on purpose.
 //   Two path prefixes change the behaviour of whatever follows them: /status/<code>/… answers every
 //   request with that HTTP status (a throttled or broken resolver), and /held/… keeps requests
-//   waiting until the test releases them (to cancel a run half-way, deterministically).
+//   waiting until the test releases them (to cancel a run half-way, deterministically), and
+//   /recorded/… answers every RIPEstat call only for the resource its recording was made for.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -82,6 +86,35 @@ export function dohRecordings() {
   return index;
 }
 
+// The resource a RIPEstat recording answers ("AS3333" for the calls on an AS), or null when the
+// recording does not say what was asked (network-info names none; a prefix-overview aligned to a
+// less specific prefix was asked about another one).
+const AS_CALLS = new Set(['as-overview', 'announced-prefixes', 'asn-neighbours']);
+// Calls answered only for the resource they were recorded for.
+const ROUTING_CALLS = new Set([...AS_CALLS, 'routing-status', 'looking-glass', 'reverse-dns-ip']);
+export function ripestatRecording(call) {
+  const file = path.join(ripestatFixturesDir, call === 'looking-glass' ? 'looking-glass.TRIMMED.json' : `${call}.json`);
+  if (!fs.existsSync(file)) return null;
+  const text = fs.readFileSync(file, 'utf8');
+  const { data } = JSON.parse(text);
+  if (data.is_less_specific) return { text, resource: null };
+  const resource = data.resource ?? data.parameters?.resource ?? null;
+  // routing-status names an AS resource as a bare number too; the only one recorded is AS3333's.
+  const onAs = AS_CALLS.has(call) || (call === 'routing-status' && /^\d+$/.test(String(resource)));
+  return { text, resource: resource === null ? null : onAs ? `AS${resource}` : String(resource) };
+}
+
+// The RIPEstat answer to one request: `strict` (the /recorded/ prefix, and always for the routing
+// calls) serves a recording only for its own resource.
+function ripestatAnswer(call, asked, strict, failures, send) {
+  if (failures.has(call)) return send(failures.get(call), http.STATUS_CODES[failures.get(call)] ?? 'error', 'text/plain');
+  const recording = ripestatRecording(call);
+  if (!recording) return send(404, 'not recorded', 'text/plain');
+  const wanted = AS_CALLS.has(call) || /^as\d+$/i.test(asked) ? `AS${asked.replace(/^as/i, '')}` : asked;
+  if ((strict || ROUTING_CALLS.has(call)) && recording.resource !== wanted) return send(404, 'not recorded', 'text/plain');
+  return send(200, recording.text);
+}
+
 function readFixture(name) {
   return fs.readFileSync(path.join(fixturesDir, name), 'utf8');
 }
@@ -141,7 +174,7 @@ export function wireRecordings() {
 }
 
 // The recorded answer to one request; `send(status, body, type)` writes it.
-function replayAnswer(req, url, pathname, doh, send) {
+function replayAnswer(req, url, pathname, doh, send, options) {
   if (pathname === '/dns-query' && url.searchParams.has('dns')) {
     const query = Buffer.from(url.searchParams.get('dns'), 'base64url');
     const recorded = doh.wire[wireQuestion(query)];
@@ -156,13 +189,9 @@ function replayAnswer(req, url, pathname, doh, send) {
     const recorded = doh['cloudflare-json']?.[question];
     return recorded ? send(200, recorded.text, 'application/dns-json') : send(404, 'not recorded', 'text/plain');
   }
-  const ripestat = pathname.match(/^\/data\/(network-info|prefix-overview)\/data\.json$/);
-  if (ripestat) return send(200, fs.readFileSync(path.join(ripestatFixturesDir, `${ripestat[1]}.json`), 'utf8'));
-  // Reverse DNS only for the address it was recorded for: a name is a claim about one address.
-  if (pathname === '/data/reverse-dns-ip/data.json') {
-    const recorded = fs.readFileSync(path.join(ripestatFixturesDir, 'reverse-dns-ip.json'), 'utf8');
-    const resource = JSON.parse(recorded).data.resource;
-    return url.searchParams.get('resource') === resource ? send(200, recorded) : send(404, 'not recorded', 'text/plain');
+  const ripestat = pathname.match(/^(\/recorded)?\/data\/([a-z-]+)\/data\.json$/);
+  if (ripestat) {
+    return ripestatAnswer(ripestat[2], url.searchParams.get('resource') ?? '', Boolean(ripestat[1]), options.ripestatFailures, send);
   }
   const msm = pathname.match(/^\/api\/v2\/measurements\/(\d+)\/(results|latest)\/$/);
   if (msm) {
@@ -187,6 +216,7 @@ function replayAnswer(req, url, pathname, doh, send) {
 export async function startReplay() {
   const requests = [];
   const held = [];
+  const ripestatFailures = new Map();
   const doh = { ...dohRecordings(), wire: wireRecordings() };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -204,10 +234,10 @@ export async function startReplay() {
     const status = url.pathname.match(/^\/status\/(\d{3})\//);
     if (status) return send(Number(status[1]), http.STATUS_CODES[Number(status[1])] ?? 'error', 'text/plain');
     if (url.pathname.startsWith('/held/')) {
-      held.push(() => replayAnswer(req, url, url.pathname.slice('/held'.length), doh, send));
+      held.push(() => replayAnswer(req, url, url.pathname.slice('/held'.length), doh, send, { ripestatFailures }));
       return;
     }
-    replayAnswer(req, url, url.pathname, doh, send);
+    replayAnswer(req, url, url.pathname, doh, send, { ripestatFailures });
   });
   await listen(server);
   const origin = `http://127.0.0.1:${server.address().port}`;
@@ -223,5 +253,5 @@ export async function startReplay() {
     server.closeAllConnections?.();
     return new Promise((r) => server.close(r));
   };
-  return { origin, requests, release, heldCount, close };
+  return { origin, requests, release, heldCount, ripestatFailures, close };
 }

@@ -26,7 +26,11 @@ use crate::notebook::dns::{
     DohExchange, LookupOutcome, MAX_ORIGIN_ADDRESSES, RipestatCall, RipestatLookup, lookups_needed,
     progress_text,
 };
-use crate::notebook::{AtlasRequest, AtlasSnapshot, DnsRequest, DnsSnapshot, SnapshotSource};
+use crate::notebook::routing;
+use crate::notebook::{
+    AtlasRequest, AtlasSnapshot, DnsRequest, DnsSnapshot, RoutingRequest, RoutingSnapshot,
+    SnapshotSource,
+};
 use crate::settings::Settings;
 
 /// A response as received.
@@ -576,6 +580,40 @@ pub async fn run_doh_fanout(
     )
 }
 
+/// One round of RIPEstat lookups, paced on one lane (RIPEstat asks for fair use), each response
+/// recorded as received; `on_done` sees each lookup as it lands. Fewer lookups than asked come back
+/// only when the author cancelled.
+async fn ripestat_round(
+    base: &str,
+    needed: Vec<(RipestatCall, String)>,
+    signal: Option<AbortSignal>,
+    on_done: impl Fn(&RipestatLookup) + 'static,
+) -> Vec<RipestatLookup> {
+    let base = base.to_string();
+    run_paced(
+        needed,
+        |_: &(RipestatCall, String)| "RIPEstat".to_string(),
+        signal,
+        move |(call, resource): (RipestatCall, String), signal: Option<AbortSignal>| {
+            let base = base.clone();
+            async move {
+                let fetched_at_unix_ms = js_sys::Date::now() as i64;
+                let url = call.url(&base, &resource);
+                let outcome = ripestat_get(&url, signal.as_ref()).await?;
+                let throttled = matches!(outcome, LookupOutcome::Response { status: 429, .. });
+                let lookup =
+                    RipestatLookup::of(call, &base, &resource, fetched_at_unix_ms, outcome);
+                Some((lookup, throttled))
+            }
+        },
+        on_done,
+    )
+    .await
+    .into_iter()
+    .map(|(_, lookup)| lookup)
+    .collect()
+}
+
 /// Looks up the origin of the answered addresses at RIPEstat (`network-info`, then
 /// `prefix-overview` for the prefixes it names) and stores each response in the snapshot. Returns
 /// false if the author cancelled.
@@ -628,35 +666,17 @@ async fn ripestat_rounds(
             "Looking up {what} at RIPEstat ({}): 0 / {total}",
             call.name()
         ));
-        let base = base.to_string();
-        let lookups = run_paced(
-            needed,
-            |_: &(RipestatCall, String)| "RIPEstat".to_string(),
-            signal.clone(),
-            move |(call, resource): (RipestatCall, String), signal: Option<AbortSignal>| {
-                let base = base.clone();
-                async move {
-                    let fetched_at_unix_ms = js_sys::Date::now() as i64;
-                    let url = call.url(&base, &resource);
-                    let outcome = ripestat_get(&url, signal.as_ref()).await?;
-                    let throttled = matches!(outcome, LookupOutcome::Response { status: 429, .. });
-                    let lookup =
-                        RipestatLookup::of(call, &base, &resource, fetched_at_unix_ms, outcome);
-                    Some((lookup, throttled))
-                }
-            },
-            move |_: &RipestatLookup| {
-                done.set(done.get() + 1);
-                progress(format!(
-                    "Looking up {what} at RIPEstat ({}): {} / {total}",
-                    call.name(),
-                    done.get()
-                ));
-            },
-        )
+        let lookups = ripestat_round(base, needed, signal.clone(), move |_| {
+            done.set(done.get() + 1);
+            progress(format!(
+                "Looking up {what} at RIPEstat ({}): {} / {total}",
+                call.name(),
+                done.get()
+            ));
+        })
         .await;
         let round = lookups.len();
-        made.extend(lookups.into_iter().map(|(_, lookup)| lookup));
+        made.extend(lookups);
         if is_cancelled(signal.as_ref()) {
             return false;
         }
@@ -687,6 +707,66 @@ pub async fn fetch_hop_lookups(
     )
     .await;
     (made.split_off(already.len()), complete)
+}
+
+/// The whole run of a routing-context cell: validate the resource (an error means nothing was
+/// sent), then the RIPEstat rounds the core asks for (`routing::lookups_needed`), paced and
+/// cancellable, every response stored as received. A failed call is a lookup like any other: it
+/// shows in its row and the rest goes on. A cancelled run keeps what arrived.
+pub async fn run_routing_request(
+    base: &str,
+    request: &RoutingRequest,
+    signal: Option<AbortSignal>,
+    progress: Rc<dyn Fn(String)>,
+) -> Result<RoutingSnapshot, String> {
+    let resource = request.resource().map_err(|error| error.to_string())?;
+    let mut snapshot = RoutingSnapshot {
+        resource: resource.query(),
+        started_at_unix_ms: js_sys::Date::now() as i64,
+        finished_at_unix_ms: 0,
+        cancelled: false,
+        lookups: Vec::new(),
+        notes: Vec::new(),
+    };
+    let failed = Rc::new(Cell::new(0usize));
+    loop {
+        let needed = routing::lookups_needed(&resource, &snapshot.lookups);
+        if needed.is_empty() {
+            break;
+        }
+        let asked = needed.len();
+        let before = snapshot.lookups.len();
+        // The plan grows once the origins are known; until then the usual count is shown.
+        let total = resource.expected_lookups().max(before + asked);
+        progress(routing::progress_text(before, total, failed.get()));
+        let done = Rc::new(Cell::new(before));
+        let (progress, failed) = (progress.clone(), failed.clone());
+        let lookups = ripestat_round(base, needed, signal.clone(), move |lookup| {
+            done.set(done.get() + 1);
+            if routing::lookup_failed(lookup) {
+                failed.set(failed.get() + 1);
+            }
+            progress(routing::progress_text(done.get(), total, failed.get()));
+        })
+        .await;
+        let round = lookups.len();
+        snapshot.lookups.extend(lookups);
+        if is_cancelled(signal.as_ref()) {
+            snapshot.cancelled = true;
+            snapshot
+                .notes
+                .push("Cancelled: some lookups were not made.".to_string());
+            break;
+        }
+        if round < asked {
+            break;
+        }
+    }
+    if snapshot.lookups.is_empty() && snapshot.cancelled {
+        return Err("Cancelled before any reply arrived; nothing was kept.".to_string());
+    }
+    snapshot.finished_at_unix_ms = js_sys::Date::now() as i64;
+    Ok(snapshot)
 }
 
 /// The whole DNS run of a cell: plan (errors mean nothing was sent), the paced fan-out, then the

@@ -442,3 +442,86 @@ async fn an_atlas_dns_snapshot_shows_one_matrix_per_question() {
         "no ECS table for Atlas probes"
     );
 }
+
+fn routing_lookup(
+    call: vantage::notebook::dns::RipestatCall,
+    resource: &str,
+    status: u16,
+    text: &str,
+) -> vantage::notebook::dns::RipestatLookup {
+    vantage::notebook::dns::RipestatLookup::of(
+        call,
+        "https://stat.ripe.net",
+        resource,
+        1_700_000_000_000,
+        vantage::notebook::dns::LookupOutcome::Response {
+            status,
+            text: text.to_string(),
+        },
+    )
+}
+
+#[wasm_bindgen_test]
+async fn a_routing_snapshot_shows_its_routes_communities_and_failed_call_inertly() {
+    use vantage::notebook::RoutingSnapshot;
+    use vantage::notebook::dns::RipestatCall;
+    use vantage::ui::routing_view::{RoutingSnapshotView, RoutingSnapshotViewProps};
+    let root = mount_point();
+    // A hostile prefix-overview (markup in the holder) must render as text.
+    let hostile = r#"{"status":"ok","data_call_name":"prefix-overview","data":{"resource":"140.78.0.0/16","announced":true,
+        "asns":[{"asn":1205,"holder":"<img src=x onerror=\"window.__pwned=1\">ACOnet"}]}}"#;
+    let snapshot = RoutingSnapshot {
+        resource: "140.78.0.0/16".into(),
+        started_at_unix_ms: 1_700_000_000_000,
+        finished_at_unix_ms: 1_700_000_001_000,
+        cancelled: false,
+        lookups: vec![
+            routing_lookup(RipestatCall::PrefixOverview, "140.78.0.0/16", 200, hostile),
+            routing_lookup(
+                RipestatCall::LookingGlass,
+                "140.78.0.0/16",
+                200,
+                include_str!("fixtures/ripestat/looking-glass.TRIMMED.json"),
+            ),
+            routing_lookup(RipestatCall::RoutingStatus, "140.78.0.0/16", 500, "oops"),
+        ],
+        notes: Vec::new(),
+    };
+    yew::Renderer::<RoutingSnapshotView>::with_root_and_props(
+        root.clone(),
+        RoutingSnapshotViewProps {
+            snapshot: Rc::new(snapshot),
+        },
+    )
+    .render();
+    settle().await;
+    let summary = text_of(&root, ".routing-view .summary");
+    assert!(
+        summary.starts_with("140.78.0.0/16 is originated by AS1205 (<img"),
+        "{summary}"
+    );
+    assert!(root.query_selector("img").expect("query").is_none());
+    assert_eq!(
+        root.query_selector_all("table.looking-glass")
+            .expect("query")
+            .length(),
+        3
+    );
+    assert_eq!(
+        root.query_selector_all("tr.route").expect("query").length(),
+        9
+    );
+    let first = text_of(&root, "tr.route li.community");
+    assert!(
+        first.starts_with("34854:1000") && first.contains("meaning not in the dictionary"),
+        "{first}"
+    );
+    let failed = text_of(&root, "tr.lookup.failed");
+    assert!(
+        failed.contains("routing-status") && failed.contains("HTTP 500"),
+        "{failed}"
+    );
+    let pwned = js_sys::Reflect::get(&web_sys::window().expect("a window"), &"__pwned".into())
+        .expect("readable");
+    assert!(pwned.is_undefined());
+}

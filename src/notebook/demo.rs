@@ -215,7 +215,10 @@ mod tests {
             .iter()
             .filter_map(|cell| match &cell.body {
                 CellBody::Atlas(atlas) => atlas.snapshot.clone(),
-                CellBody::Markdown { .. } | CellBody::Observations(_) | CellBody::Dns(_) => None,
+                CellBody::Markdown { .. }
+                | CellBody::Observations(_)
+                | CellBody::Dns(_)
+                | CellBody::Routing(_) => None,
             })
             .collect();
         assert_eq!(snapshots.len(), 2);
@@ -280,7 +283,10 @@ mod tests {
         assert!(2.0 * distance_km / 200.0 > 57.0);
         let narrative = match &demo.cells[2].body {
             CellBody::Markdown { source } => source.clone(),
-            CellBody::Atlas(_) | CellBody::Observations(_) | CellBody::Dns(_) => String::new(),
+            CellBody::Atlas(_)
+            | CellBody::Observations(_)
+            | CellBody::Dns(_)
+            | CellBody::Routing(_) => String::new(),
         };
         // The narrative's reading of the inference: one site near Amsterdam, probe 4484 set aside.
         let (observations, _) = crate::infer::observations_from_latency(&analysis.probes);

@@ -21,7 +21,10 @@ use crate::dns::matrix::{self, AnswerMatrix, Observation};
 use crate::dns::subnets::{self, EcsSubnet};
 use crate::dns::wire::QueryError;
 use crate::dns::{ClientSubnet, RecordType};
-use crate::ripestat::{Origin, network_info, prefix_overview, reverse_dns_ip};
+use crate::ripestat::{
+    Origin, announced_prefixes, as_overview, asn_neighbours, looking_glass, network_info,
+    prefix_overview, reverse_dns_ip, routing_status,
+};
 use crate::settings::Settings;
 
 /// More queries than this in one run are refused: the resolvers are public services, and a matrix of
@@ -431,8 +434,9 @@ impl DohExchange {
     }
 }
 
-/// The RIPEstat calls the notebook makes and stores: the two behind an origin, and the PTR names of
-/// traceroute hops.
+/// The RIPEstat calls the notebook makes: the two behind an origin (DNS cell, traceroute hops), the
+/// PTR names of traceroute hops, and those of the routing-context cell. Stored by name in snapshots,
+/// so names never change once shipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RipestatCall {
@@ -442,6 +446,16 @@ pub enum RipestatCall {
     PrefixOverview,
     /// Address → its reverse-DNS (PTR) names.
     ReverseDnsIp,
+    /// AS → holder name, announced, registry block.
+    AsOverview,
+    /// AS → upstreams and downstreams with their power.
+    AsnNeighbours,
+    /// AS → the prefixes it originates.
+    AnnouncedPrefixes,
+    /// AS or prefix → visibility among RIS peers, first/last seen, origins.
+    RoutingStatus,
+    /// Prefix or address → the routes RIS collectors hold (AS paths, communities).
+    LookingGlass,
 }
 
 impl RipestatCall {
@@ -450,14 +464,55 @@ impl RipestatCall {
             RipestatCall::NetworkInfo => "network-info",
             RipestatCall::PrefixOverview => "prefix-overview",
             RipestatCall::ReverseDnsIp => "reverse-dns-ip",
+            RipestatCall::AsOverview => "as-overview",
+            RipestatCall::AsnNeighbours => "asn-neighbours",
+            RipestatCall::AnnouncedPrefixes => "announced-prefixes",
+            RipestatCall::RoutingStatus => "routing-status",
+            RipestatCall::LookingGlass => "looking-glass",
         }
     }
 
+    /// The URL of the call about `resource` (an address, a prefix, or `AS3333` for the AS calls).
     pub fn url(self, base: &str, resource: &str) -> String {
+        let asn = || {
+            resource
+                .trim()
+                .trim_start_matches(['A', 'S', 'a', 's'])
+                .parse::<u32>()
+        };
         match self {
             RipestatCall::NetworkInfo => network_info::url(base, resource),
             RipestatCall::PrefixOverview => prefix_overview::url(base, resource),
             RipestatCall::ReverseDnsIp => reverse_dns_ip::url(base, resource),
+            RipestatCall::RoutingStatus => routing_status::url(base, resource),
+            RipestatCall::LookingGlass => looking_glass::url(base, resource),
+            RipestatCall::AsOverview
+            | RipestatCall::AsnNeighbours
+            | RipestatCall::AnnouncedPrefixes => {
+                match asn() {
+                    Ok(asn) if self == RipestatCall::AsOverview => as_overview::url(base, asn),
+                    Ok(asn) if self == RipestatCall::AsnNeighbours => {
+                        asn_neighbours::url(base, asn)
+                    }
+                    Ok(asn) => announced_prefixes::url(base, asn),
+                    // Not an AS number (a hand-edited snapshot): the resource goes as written.
+                    Err(_) => crate::ripestat::call_url(base, self.name(), resource),
+                }
+            }
+        }
+    }
+
+    /// Whether a response body is a usable answer to this call (the parse error says why not).
+    pub fn check(self, text: &str) -> Result<(), crate::ripestat::RipestatError> {
+        match self {
+            RipestatCall::NetworkInfo => network_info::parse(text).map(|_| ()),
+            RipestatCall::PrefixOverview => prefix_overview::parse(text).map(|_| ()),
+            RipestatCall::ReverseDnsIp => reverse_dns_ip::parse(text).map(|_| ()),
+            RipestatCall::AsOverview => as_overview::parse(text).map(|_| ()),
+            RipestatCall::AsnNeighbours => asn_neighbours::parse(text).map(|_| ()),
+            RipestatCall::AnnouncedPrefixes => announced_prefixes::parse(text).map(|_| ()),
+            RipestatCall::RoutingStatus => routing_status::parse(text).map(|_| ()),
+            RipestatCall::LookingGlass => looking_glass::parse(text).map(|_| ()),
         }
     }
 }
@@ -693,14 +748,11 @@ pub fn lookup_problems(lookups: &[RipestatLookup]) -> Vec<String> {
             let what = format!("RIPEstat {} for {}", lookup.call.name(), lookup.resource);
             match &lookup.outcome {
                 LookupOutcome::Failed { reason } => Some(format!("{what}: {reason}")),
-                LookupOutcome::Response { text, .. } => {
-                    let parsed = match lookup.call {
-                        RipestatCall::NetworkInfo => network_info::parse(text).map(|_| ()),
-                        RipestatCall::PrefixOverview => prefix_overview::parse(text).map(|_| ()),
-                        RipestatCall::ReverseDnsIp => reverse_dns_ip::parse(text).map(|_| ()),
-                    };
-                    parsed.err().map(|error| format!("{what}: {error}"))
-                }
+                LookupOutcome::Response { text, .. } => lookup
+                    .call
+                    .check(text)
+                    .err()
+                    .map(|error| format!("{what}: {error}")),
             }
         })
         .collect()

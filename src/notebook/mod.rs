@@ -9,6 +9,7 @@ pub mod demo;
 pub mod dns;
 pub mod file;
 pub mod hops;
+pub mod routing;
 
 use std::rc::Rc;
 
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::atlas::probes::Probe;
 pub use dns::{DnsCell, DnsRequest, DnsSnapshot};
+pub use routing::{RoutingCell, RoutingRequest, RoutingSnapshot};
 
 /// A stable identity for a cell, so the UI can key lists and in-flight requests can find their cell
 /// after cells have moved.
@@ -47,6 +49,9 @@ pub enum CellBody {
     /// A DNS fan-out cell (added after the first file format; older readers never saw one, and it
     /// needs no new version because no existing field changed meaning).
     Dns(DnsCell),
+    /// A routing-context cell (added like the DNS cell: a new kind, no existing field changed, so
+    /// the file format keeps its version and older notebooks read unchanged).
+    Routing(RoutingCell),
 }
 
 /// Which kind of cell the author asked to add.
@@ -56,6 +61,7 @@ pub enum NewCellKind {
     Atlas,
     Observations,
     Dns,
+    Routing,
 }
 
 /// An Atlas measurement cell: what the author asked for, and the data snapshot it produced.
@@ -266,6 +272,10 @@ pub enum Action {
         id: CellId,
         request: DnsRequest,
     },
+    EditRoutingRequest {
+        id: CellId,
+        request: RoutingRequest,
+    },
     MoveCell {
         id: CellId,
         direction: Direction,
@@ -295,6 +305,11 @@ pub enum Action {
     DnsSnapshotLoaded {
         id: CellId,
         snapshot: DnsSnapshot,
+    },
+    /// A routing-context run finished (or was cancelled) and its lookups become the snapshot.
+    RoutingSnapshotLoaded {
+        id: CellId,
+        snapshot: RoutingSnapshot,
     },
     ClearSnapshot {
         id: CellId,
@@ -358,7 +373,7 @@ impl Notebook {
                 | CellBody::Observations(ObservationsCell { inference, .. }) => {
                     *inference = inference.sanitized();
                 }
-                CellBody::Markdown { .. } | CellBody::Dns(_) => {}
+                CellBody::Markdown { .. } | CellBody::Dns(_) | CellBody::Routing(_) => {}
             }
         }
         self
@@ -401,21 +416,40 @@ impl AppState {
     fn atlas_cell_mut(&mut self, id: CellId) -> Option<&mut AtlasCell> {
         match self.body_mut(id)? {
             CellBody::Atlas(atlas) => Some(atlas),
-            CellBody::Markdown { .. } | CellBody::Dns(_) | CellBody::Observations(_) => None,
+            CellBody::Markdown { .. }
+            | CellBody::Dns(_)
+            | CellBody::Observations(_)
+            | CellBody::Routing(_) => None,
         }
     }
 
     fn dns_cell_mut(&mut self, id: CellId) -> Option<&mut DnsCell> {
         match self.body_mut(id)? {
             CellBody::Dns(dns) => Some(dns),
-            CellBody::Markdown { .. } | CellBody::Atlas(_) | CellBody::Observations(_) => None,
+            CellBody::Markdown { .. }
+            | CellBody::Atlas(_)
+            | CellBody::Observations(_)
+            | CellBody::Routing(_) => None,
+        }
+    }
+
+    fn routing_cell_mut(&mut self, id: CellId) -> Option<&mut RoutingCell> {
+        match self.body_mut(id)? {
+            CellBody::Routing(routing) => Some(routing),
+            CellBody::Markdown { .. }
+            | CellBody::Atlas(_)
+            | CellBody::Observations(_)
+            | CellBody::Dns(_) => None,
         }
     }
 
     fn observations_cell_mut(&mut self, id: CellId) -> Option<&mut ObservationsCell> {
         match self.body_mut(id)? {
             CellBody::Observations(table) => Some(table),
-            CellBody::Markdown { .. } | CellBody::Atlas(_) | CellBody::Dns(_) => None,
+            CellBody::Markdown { .. }
+            | CellBody::Atlas(_)
+            | CellBody::Dns(_)
+            | CellBody::Routing(_) => None,
         }
     }
 }
@@ -445,6 +479,7 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
                 NewCellKind::Atlas => CellBody::Atlas(AtlasCell::default()),
                 NewCellKind::Observations => CellBody::Observations(ObservationsCell::default()),
                 NewCellKind::Dns => CellBody::Dns(DnsCell::default()),
+                NewCellKind::Routing => CellBody::Routing(RoutingCell::default()),
             };
             let at = after
                 .and_then(|after| state.notebook.index_of(after))
@@ -496,6 +531,11 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
                 dns.request = request;
             }
         }
+        Action::EditRoutingRequest { id, request } => {
+            if let Some(routing) = state.routing_cell_mut(id) {
+                routing.request = request;
+            }
+        }
         Action::MoveCell { id, direction } => {
             if let Some(index) = state.notebook.index_of(id) {
                 let target = match direction {
@@ -535,6 +575,12 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
                 state.set_fetch_state(id, FetchState::Idle);
             }
         }
+        Action::RoutingSnapshotLoaded { id, snapshot } => {
+            if let Some(routing) = state.routing_cell_mut(id) {
+                routing.snapshot = Some(Rc::new(snapshot));
+                state.set_fetch_state(id, FetchState::Idle);
+            }
+        }
         Action::ClearSnapshot { id } => {
             if let Some(atlas) = state.atlas_cell_mut(id) {
                 atlas.snapshot = None;
@@ -543,6 +589,9 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
             }
             if let Some(dns) = state.dns_cell_mut(id) {
                 dns.snapshot = None;
+            }
+            if let Some(routing) = state.routing_cell_mut(id) {
+                routing.snapshot = None;
             }
         }
         Action::Open {
@@ -656,7 +705,10 @@ mod tests {
         let state = state_with(&[NewCellKind::Atlas]);
         let factor_of = |state: &AppState| match &state.notebook.cells[0].body {
             CellBody::Atlas(atlas) => atlas.inference.fiber_factor,
-            CellBody::Markdown { .. } | CellBody::Observations(_) | CellBody::Dns(_) => f64::NAN,
+            CellBody::Markdown { .. }
+            | CellBody::Observations(_)
+            | CellBody::Dns(_)
+            | CellBody::Routing(_) => f64::NAN,
         };
         assert_eq!(
             factor_of(&state),
@@ -967,6 +1019,94 @@ mod tests {
         let old = r#"{"format":"vantage-notebook","version":1,"notebook":{"title":"t","cells":[{"id":1,"body":{"kind":"markdown","source":"x"}},{"id":2,"body":{"kind":"atlas","request":{}}}]}}"#;
         let read = file::from_file_text(old).unwrap();
         assert_eq!(read.cells.len(), 2);
+    }
+
+    fn routing_snapshot(resource: &str) -> RoutingSnapshot {
+        RoutingSnapshot {
+            resource: resource.into(),
+            started_at_unix_ms: 1,
+            finished_at_unix_ms: 2,
+            cancelled: false,
+            lookups: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn routing_cell(state: &AppState, index: usize) -> &RoutingCell {
+        match &state.notebook.cells[index].body {
+            CellBody::Routing(routing) => routing,
+            other => panic!("expected a routing cell, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_routing_cell_keeps_its_request_takes_its_snapshot_and_travels() {
+        let state = state_with(&[NewCellKind::Routing, NewCellKind::Dns]);
+        assert_eq!(routing_cell(&state, 0), &RoutingCell::default());
+        let request = RoutingRequest {
+            resource: "AS3333".into(),
+        };
+        let state = apply(
+            state,
+            Action::EditRoutingRequest {
+                id: CellId(1),
+                request: request.clone(),
+            },
+        );
+        assert_eq!(routing_cell(&state, 0).request, request);
+        let state = apply(
+            state,
+            Action::FetchProgress {
+                id: CellId(1),
+                step: "3 / 4 lookups".into(),
+            },
+        );
+        let state = apply(
+            state,
+            Action::RoutingSnapshotLoaded {
+                id: CellId(1),
+                snapshot: routing_snapshot("AS3333"),
+            },
+        );
+        assert_eq!(state.fetch_state(CellId(1)), &FetchState::Idle);
+        assert_eq!(
+            routing_cell(&state, 0)
+                .snapshot
+                .as_ref()
+                .map(|s| s.resource.as_str()),
+            Some("AS3333")
+        );
+        // Neither a routing snapshot nor a routing request lands in a DNS cell.
+        for action in [
+            Action::RoutingSnapshotLoaded {
+                id: CellId(2),
+                snapshot: routing_snapshot("AS1"),
+            },
+            Action::EditRoutingRequest {
+                id: CellId(2),
+                request: RoutingRequest::default(),
+            },
+        ] {
+            assert_eq!(apply(state.clone(), action).notebook, state.notebook);
+        }
+        let notebook = state.notebook.clone();
+        let text = file::to_file_text(&notebook);
+        assert!(text.contains(r#""kind": "routing""#), "{text}");
+        assert_eq!(file::from_file_text(&text), Ok(notebook.clone()));
+        let fragment = crate::share::encode_fragment(&notebook);
+        assert_eq!(crate::share::decode_fragment(&fragment), Ok(notebook));
+        let cleared = apply(state, Action::ClearSnapshot { id: CellId(1) });
+        assert!(routing_cell(&cleared, 0).snapshot.is_none());
+        // A late run for a deleted routing cell changes nothing.
+        let gone = apply(cleared, Action::DeleteCell { id: CellId(1) });
+        let after = apply(
+            gone.clone(),
+            Action::RoutingSnapshotLoaded {
+                id: CellId(1),
+                snapshot: routing_snapshot("AS3333"),
+            },
+        );
+        assert_eq!(after, gone);
     }
 
     #[test]

@@ -171,7 +171,7 @@ fn resource_parameter(resource: &str) -> String {
     resource.trim().replace('/', "%2F")
 }
 
-fn call_url(base: &str, call: &str, resource: &str) -> String {
+pub(crate) fn call_url(base: &str, call: &str, resource: &str) -> String {
     format!(
         "{}/data/{call}/data.json?resource={}&sourceapp={SOURCE_APP}",
         base.trim().trim_end_matches('/'),

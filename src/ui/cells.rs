@@ -9,6 +9,7 @@ use super::browser;
 use super::dns_cell::DnsCellView;
 use super::markdown_view::MarkdownView;
 use super::observations_cell::ObservationsCellView;
+use super::routing_cell::RoutingCellView;
 use crate::notebook::{Action, Cell, CellBody, CellId, Direction, NewCellKind};
 
 #[component]
@@ -49,6 +50,7 @@ fn AddCellBar(props: &AddCellBarProps) -> Html {
             <button onclick={add(NewCellKind::Atlas)}>{ "+ Atlas measurement" }</button>
             <button onclick={add(NewCellKind::Observations)}>{ "+ Latency table" }</button>
             <button onclick={add(NewCellKind::Dns)}>{ "+ DNS from everywhere" }</button>
+            <button onclick={add(NewCellKind::Routing)}>{ "+ Routing context" }</button>
         </div>
     }
 }
@@ -84,6 +86,10 @@ fn CellFrame(props: &CellFrameProps) -> Html {
             html! { <ObservationsCellView id={id} cell={table.clone()} /> },
         ),
         CellBody::Dns(dns) => ("DNS", html! { <DnsCellView id={id} cell={dns.clone()} /> }),
+        CellBody::Routing(routing) => (
+            "Routing context",
+            html! { <RoutingCellView id={id} cell={routing.clone()} /> },
+        ),
     };
     html! {
         <>

@@ -143,19 +143,16 @@ pub fn DnsCellView(props: &DnsCellProps) -> Html {
                 });
                 return;
             }
-            let signal = fetch_status::start(&abort);
-            let progress = fetch_status::progress_to(&store, id);
-            progress("Starting…".to_string());
-            let store = store.clone();
-            let request = request.clone();
-            let settings = settings.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let progress: Rc<dyn Fn(String)> = Rc::new(progress);
-                match net::run_dns_request(&settings, &request, signal, progress).await {
-                    Ok(snapshot) => store.dispatch(Action::DnsSnapshotLoaded { id, snapshot }),
-                    Err(message) => store.dispatch(Action::FetchFailed { id, message }),
-                }
-            });
+            let (request, settings) = (request.clone(), settings.clone());
+            fetch_status::spawn_run(
+                &store,
+                &abort,
+                id,
+                move |signal, progress| async move {
+                    net::run_dns_request(&settings, &request, signal, progress).await
+                },
+                |id, snapshot| Action::DnsSnapshotLoaded { id, snapshot },
+            );
         })
     };
     let on_cancel = fetch_status::cancel_callback(&abort);

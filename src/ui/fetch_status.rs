@@ -3,6 +3,7 @@
 //! progress or its error. Shell code: it holds browser handles, never notebook state.
 
 use std::cell::RefCell;
+use std::future::Future;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -56,6 +57,31 @@ pub fn cancel_callback(slot: &AbortSlot) -> Callback<MouseEvent> {
 pub fn progress_to(store: &StoreHandle, id: CellId) -> impl Fn(String) + Clone + 'static {
     let store = store.clone();
     move |step: String| store.dispatch(Action::FetchProgress { id, step })
+}
+
+/// Starts a cell's run: a fresh controller, "Starting…", the job spawned with its signal and a
+/// progress reporter, then its outcome dispatched (`loaded` makes the snapshot action; an error
+/// shows in the cell).
+pub fn spawn_run<T, Fut>(
+    store: &StoreHandle,
+    abort: &AbortSlot,
+    id: CellId,
+    job: impl FnOnce(Option<web_sys::AbortSignal>, Rc<dyn Fn(String)>) -> Fut + 'static,
+    loaded: fn(CellId, T) -> Action,
+) where
+    T: 'static,
+    Fut: Future<Output = Result<T, String>> + 'static,
+{
+    let signal = start(abort);
+    let progress = progress_to(store, id);
+    progress("Starting…".to_string());
+    let store = store.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        match job(signal, Rc::new(progress)).await {
+            Ok(value) => store.dispatch(loaded(id, value)),
+            Err(message) => store.dispatch(Action::FetchFailed { id, message }),
+        }
+    });
 }
 
 /// The progress line (a live region) or the error, under the cell's form.

@@ -16,6 +16,8 @@ pub mod map_canvas;
 pub mod markdown_view;
 pub mod observations_cell;
 pub mod paths_view;
+pub mod routing_cell;
+pub mod routing_view;
 
 use std::rc::Rc;
 
