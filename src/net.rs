@@ -692,6 +692,7 @@ async fn ripestat_rounds(
 pub async fn fetch_hop_lookups(
     base: &str,
     addresses: Vec<String>,
+    targets: Vec<String>,
     already: &[RipestatLookup],
     signal: Option<AbortSignal>,
     progress: Rc<dyn Fn(String)>,
@@ -699,7 +700,7 @@ pub async fn fetch_hop_lookups(
     let mut made = already.to_vec();
     let complete = ripestat_rounds(
         base,
-        |made| crate::notebook::hops::hop_lookups_needed(&addresses, made),
+        |made| crate::notebook::hops::hop_lookups_needed(&addresses, &targets, made),
         &mut made,
         signal,
         progress,

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use super::dns::{LookupOutcome, RipestatCall, RipestatLookup, lookups_needed, origins_from};
 use crate::atlas::traceroute::TracerouteResult;
 use crate::paths::trace::{HopOrigin, PathContext, addresses_to_look_up};
+use crate::ripestat::asn_neighbours::{self, AsnNeighbours};
 use crate::ripestat::reverse_dns_ip;
 
 /// The most addresses looked up for one snapshot. RIPEstat asks heavy users to identify themselves
@@ -55,8 +56,40 @@ pub fn hop_addresses(traces: &[TracerouteResult]) -> Vec<String> {
 
 /// The lookups still to make for `addresses`, given those already `made`: names first (one
 /// `reverse-dns-ip` per address), then the origin rounds the DNS cell uses (`network-info` per
-/// address, then `prefix-overview` per prefix found).
+/// address, then `prefix-overview` per prefix found), then the BGP neighbours (`asn-neighbours`) of
+/// the AS that originates each target in `targets`, so the view can say where a path enters the
+/// target's network through one of its upstreams.
 pub fn hop_lookups_needed(
+    addresses: &[String],
+    targets: &[String],
+    made: &[RipestatLookup],
+) -> Vec<(RipestatCall, String)> {
+    // The targets' own origins are needed too, whether or not they answered within the hops kept.
+    let mut all: Vec<String> = addresses.to_vec();
+    for target in targets {
+        if !all.contains(target) {
+            all.push(target.clone());
+        }
+    }
+    let mut needed = names_and_origins_needed(&all, made);
+    if needed.is_empty() {
+        let origins = origins_from(made);
+        for target in targets {
+            if let Some(asn) = origins.get(target).and_then(|origin| origin.asns.first()) {
+                let resource = format!("AS{}", asn.number);
+                let asked = made
+                    .iter()
+                    .any(|l| l.call == RipestatCall::AsnNeighbours && l.resource == resource);
+                if !asked && !needed.iter().any(|(_, r)| *r == resource) {
+                    needed.push((RipestatCall::AsnNeighbours, resource));
+                }
+            }
+        }
+    }
+    needed
+}
+
+fn names_and_origins_needed(
     addresses: &[String],
     made: &[RipestatLookup],
 ) -> Vec<(RipestatCall, String)> {
@@ -73,6 +106,18 @@ pub fn hop_lookups_needed(
         return names;
     }
     lookups_needed(addresses, made)
+}
+
+/// The BGP neighbours of each AS whose `asn-neighbours` the stored lookups hold, by AS number.
+pub fn neighbours_of_origins(lookups: &[RipestatLookup]) -> Vec<AsnNeighbours> {
+    lookups
+        .iter()
+        .filter(|l| l.call == RipestatCall::AsnNeighbours)
+        .filter_map(|lookup| match &lookup.outcome {
+            LookupOutcome::Response { text, .. } => asn_neighbours::parse(text).ok(),
+            LookupOutcome::Failed { .. } => None,
+        })
+        .collect()
 }
 
 /// The path context the stored lookups give: the first PTR name of each address, and its origin
@@ -121,6 +166,7 @@ mod tests {
     const REVERSE: &str = include_str!("../../tests/fixtures/ripestat/reverse-dns-ip.json");
     const NETWORK: &str = include_str!("../../tests/fixtures/ripestat/network-info.json");
     const OVERVIEW: &str = include_str!("../../tests/fixtures/ripestat/prefix-overview.json");
+    const NEIGHBOURS: &str = include_str!("../../tests/fixtures/ripestat/asn-neighbours.json");
 
     fn traces() -> Vec<TracerouteResult> {
         parse_results(TRACES)
@@ -161,17 +207,52 @@ mod tests {
     }
 
     #[test]
-    fn names_come_first_then_origins_in_two_rounds() {
-        let addresses = vec!["193.0.6.139".to_string()];
+    fn names_come_first_then_origins_then_the_targets_neighbours() {
+        let hop = "193.0.6.139".to_string();
+        let target = "140.78.1.1".to_string();
+        let (addresses, targets) = (vec![hop.clone()], vec![target.clone()]);
+        let needed = |made: &[RipestatLookup]| hop_lookups_needed(&addresses, &targets, made);
         assert_eq!(
-            hop_lookups_needed(&addresses, &[]),
-            vec![(RipestatCall::ReverseDnsIp, "193.0.6.139".to_string())]
+            needed(&[]),
+            vec![
+                (RipestatCall::ReverseDnsIp, hop.clone()),
+                (RipestatCall::ReverseDnsIp, target.clone())
+            ]
         );
-        let made = vec![lookup(RipestatCall::ReverseDnsIp, "193.0.6.139", REVERSE)];
+        let mut made = vec![
+            lookup(RipestatCall::ReverseDnsIp, &hop, REVERSE),
+            lookup(RipestatCall::ReverseDnsIp, &target, REVERSE),
+        ];
         assert_eq!(
-            hop_lookups_needed(&addresses, &made),
-            vec![(RipestatCall::NetworkInfo, "193.0.6.139".to_string())]
+            needed(&made),
+            vec![
+                (RipestatCall::NetworkInfo, hop.clone()),
+                (RipestatCall::NetworkInfo, target.clone())
+            ]
         );
+        made.push(lookup(RipestatCall::NetworkInfo, &hop, NETWORK));
+        made.push(lookup(RipestatCall::NetworkInfo, &target, NETWORK));
+        assert_eq!(
+            needed(&made),
+            vec![(RipestatCall::PrefixOverview, "140.78.0.0/16".to_string())]
+        );
+        made.push(lookup(
+            RipestatCall::PrefixOverview,
+            "140.78.0.0/16",
+            OVERVIEW,
+        ));
+        // The target's origin is known (AS1205 in the network-info recording): its BGP neighbours
+        // are asked for, once.
+        assert_eq!(
+            needed(&made),
+            vec![(RipestatCall::AsnNeighbours, "AS1205".to_string())]
+        );
+        made.push(lookup(RipestatCall::AsnNeighbours, "AS1205", NEIGHBOURS));
+        assert!(needed(&made).is_empty());
+        // What RIPEstat answered is what is stored and read: the recording is of AS12386.
+        let neighbours = neighbours_of_origins(&made);
+        assert_eq!(neighbours.len(), 1);
+        assert_eq!(neighbours[0].asn, 12386);
     }
 
     /// The recorded RIPEstat responses: the PTR name of 193.0.6.139 (www.ripe.net), and the origin

@@ -136,6 +136,12 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
         Callback::from(move |()| {
             let traces = traceroutes(&snapshot.results_text);
             let addresses = hop_addresses(&traces);
+            let mut targets: Vec<String> = traces
+                .iter()
+                .filter_map(|trace| trace.dst_addr.clone())
+                .collect();
+            targets.sort();
+            targets.dedup();
             let signal = fetch_status::start(&abort);
             let progress = fetch_status::progress_to(&store, id);
             progress("Looking up router names and owners…".to_string());
@@ -147,6 +153,7 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
                 let (lookups, complete) = net::fetch_hop_lookups(
                     &settings.ripestat_base_url,
                     addresses,
+                    targets,
                     &already,
                     signal,
                     progress,

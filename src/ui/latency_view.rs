@@ -19,9 +19,10 @@ use crate::format;
 use crate::geo::country_name;
 use crate::infer::{Verdict, infer, observations_from_latency};
 use crate::latency::{LatencyAnalysis, ProbeLatency, analyse};
-use crate::notebook::hops::path_context;
+use crate::notebook::hops::{neighbours_of_origins, path_context};
 use crate::notebook::{AtlasSnapshot, InferenceChoices, SnapshotSource};
 use crate::paths::converge::converge;
+use crate::paths::crossing::crossings;
 use crate::paths::map::{PointRole, TargetLocation, map_paths};
 use crate::paths::trace::probe_paths;
 
@@ -165,8 +166,27 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
         (!traces.is_empty()).then(|| {
             let context = path_context(&key.0.hop_lookups, key.1.assumptions().fiber_factor);
             let paths = probe_paths(&traces, &key.0.probes, &context);
+            // Where paths cross the BGP neighbours of their target's origin AS, when those were
+            // looked up with the hops.
+            let neighbours = neighbours_of_origins(&key.0.hop_lookups);
+            let crossings = paths
+                .iter()
+                .flat_map(|path| {
+                    // Only the neighbours of this path's own target's origin.
+                    let target_asn = path
+                        .dst_addr
+                        .as_ref()
+                        .and_then(|dst| context.origins.get(dst))
+                        .map(|origin| origin.asn);
+                    neighbours
+                        .iter()
+                        .filter(move |n| Some(n.asn) == target_asn)
+                        .flat_map(move |n| crossings(path, n))
+                })
+                .collect();
             Rc::new(PathsData {
                 convergence: converge(&paths, PATH_WINDOW),
+                crossings,
                 paths,
             })
         })

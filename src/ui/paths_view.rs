@@ -10,6 +10,7 @@ use yew::prelude::*;
 use super::browser;
 use crate::format;
 use crate::paths::converge::Convergence;
+use crate::paths::crossing::Crossing;
 use crate::paths::hints::{HintStatus, LocationHint};
 use crate::paths::trace::{HopOrigin, ProbePath};
 
@@ -18,6 +19,8 @@ use crate::paths::trace::{HopOrigin, ProbePath};
 pub struct PathsData {
     pub paths: Vec<ProbePath>,
     pub convergence: Convergence,
+    /// Where paths enter the target's origin AS through one of its BGP neighbours.
+    pub crossings: Vec<Crossing>,
 }
 
 #[derive(Properties)]
@@ -62,6 +65,19 @@ fn hint_view(hint: &LocationHint) -> Html {
     }
 }
 
+/// The crossing notes with how many probes' paths each describes, most common first.
+fn crossing_notes(crossings: &[Crossing]) -> Vec<(String, usize)> {
+    let mut notes: Vec<(String, usize)> = Vec::new();
+    for crossing in crossings {
+        match notes.iter_mut().find(|(note, _)| *note == crossing.note) {
+            Some((_, count)) => *count += 1,
+            None => notes.push((crossing.note.clone(), 1)),
+        }
+    }
+    notes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    notes
+}
+
 /// The probe a reader most likely wants first: the first that reached the target, else the first.
 fn default_probe(paths: &[ProbePath]) -> Option<u64> {
     paths
@@ -99,6 +115,13 @@ pub fn PathsView(props: &PathsViewProps) -> Html {
             }
             if props.lookups_made > 0 {
                 <p class="hint">{ format!("{} RIPEstat lookups are stored with this snapshot.", props.lookups_made) }</p>
+            }
+            if !data.crossings.is_empty() {
+                <ul class="crossings">
+                    { for crossing_notes(&data.crossings).into_iter().map(|(note, probes)| html! {
+                        <li>{ format!("{note} ({probes} probe{})", if probes == 1 { "" } else { "s" }) }</li>
+                    }) }
+                </ul>
             }
             if !convergence.points.is_empty() {
                 <table class="convergence-table">
