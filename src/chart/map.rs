@@ -52,11 +52,17 @@ pub struct MapOverlay {
     pub sites: Vec<(f64, f64)>,
     /// Paths as polylines of (longitude, latitude): probe → located hops → target.
     pub paths: Vec<Vec<(f64, f64)>>,
+    /// Probes the inference set aside (their position contradicts the others), ringed so a reader
+    /// does not take their dot at face value.
+    pub set_aside: Vec<(f64, f64)>,
 }
 
 impl MapOverlay {
     pub fn is_empty(&self) -> bool {
-        self.areas.is_empty() && self.sites.is_empty() && self.paths.is_empty()
+        self.areas.is_empty()
+            && self.sites.is_empty()
+            && self.paths.is_empty()
+            && self.set_aside.is_empty()
     }
 
     /// What an inference shows on the map: for one site, the feasible region and the site; for
@@ -79,6 +85,12 @@ impl MapOverlay {
         overlay
             .sites
             .extend(inference.sites.iter().map(|site| (site.lon, site.lat)));
+        overlay.set_aside = inference
+            .evidence
+            .set_aside
+            .iter()
+            .map(|probe| (probe.lon, probe.lat))
+            .collect();
         overlay
     }
 }
@@ -250,6 +262,12 @@ pub fn draw_latency_map<DB: DrawingBackend>(
         }
     }
 
+    for &(longitude, latitude) in &overlay.set_aside {
+        if longitude.is_finite() && latitude.is_finite() {
+            draw_set_aside(area, pixel(layout.to_pixel(longitude, latitude)))?;
+        }
+    }
+
     // Sites go over the probes: they are the conclusion the reader looks for.
     for &(longitude, latitude) in &overlay.sites {
         if longitude.is_finite() && latitude.is_finite() {
@@ -406,6 +424,19 @@ fn draw_paths<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A probe set aside: a red ring around its marker.
+fn draw_set_aside<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    center: (i32, i32),
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    area.draw(&Circle::new(
+        center,
+        MARKER_RADIUS_PX + 4,
+        SITE_RGB.stroke_width(2),
+    ))?;
+    Ok(())
+}
+
 /// A site: a red diamond with a white rim, readable over land, sea and probe markers alike.
 fn draw_site<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -437,7 +468,7 @@ fn draw_legend<DB: DrawingBackend>(
             OUTLINE_RGB.stroke_width(1),
         ))?;
         area.draw(&Text::new(band.label, (x + 16, top), text.clone()))?;
-        x += 16 + 8 * i32::try_from(band.label.chars().count()).unwrap_or(8) + 10;
+        x += 16 + 7 * i32::try_from(band.label.chars().count()).unwrap_or(8) + 10;
     }
     let r = MARKER_RADIUS_PX;
     draw_cross(area, (x + r, top + 6))?;
@@ -461,7 +492,20 @@ fn draw_legend<DB: DrawingBackend>(
             [(x, top), (x + 12, top + 12)],
             SITE_RGB.stroke_width(1),
         ))?;
-        area.draw(&Text::new("where the site can be", (x + 16, top), text))?;
+        area.draw(&Text::new(
+            "where the site can be",
+            (x + 16, top),
+            text.clone(),
+        ))?;
+        x += 16 + 124;
+    }
+    if !overlay.set_aside.is_empty() {
+        draw_set_aside(area, (x + MARKER_RADIUS_PX + 4, top + 6))?;
+        area.draw(&Text::new(
+            "set aside",
+            (x + 2 * MARKER_RADIUS_PX + 14, top),
+            text,
+        ))?;
     }
     Ok(())
 }
@@ -876,6 +920,37 @@ mod tests {
         );
         // One line for the transatlantic path; the Pacific one is drawn from both edges.
         assert_eq!(lines, 3, "{lines}");
+    }
+
+    #[test]
+    fn set_aside_probes_are_ringed_and_named_in_the_legend() {
+        let overlay = MapOverlay {
+            sites: vec![AMSTERDAM],
+            areas: vec![vec![(3.0, 51.0), (7.0, 51.0), (7.0, 54.0)]],
+            set_aside: vec![(38.76, 9.02)],
+            ..MapOverlay::default()
+        };
+        let svg = latency_map_svg(&[], &overlay, 960, 520);
+        assert!(svg.lines().any(|line| line.trim() == "set aside"));
+        // The ring on the map and the one in the legend; the legend stays inside the canvas.
+        let rings = svg
+            .lines()
+            .filter(|line| line.starts_with("<circle") && line.contains("stroke=\"#D62728\""))
+            .count();
+        assert_eq!(rings, 2);
+        let last_text_x = svg
+            .lines()
+            .filter(|line| line.starts_with("<text"))
+            .filter_map(|line| {
+                line.split("x=\"")
+                    .nth(1)?
+                    .split('"')
+                    .next()?
+                    .parse::<f64>()
+                    .ok()
+            })
+            .fold(0.0_f64, f64::max);
+        assert!(last_text_x + 60.0 < 960.0, "{last_text_x}");
     }
 
     #[test]
