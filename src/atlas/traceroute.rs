@@ -310,17 +310,10 @@ pub(crate) fn parse(object: &Object) -> Result<(TracerouteResult, Vec<String>), 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::atlas::{AtlasResult, DiagnosticKind, parse_results};
+    use crate::atlas::{DiagnosticKind, parse_results};
 
     fn traces(text: &str) -> Vec<TracerouteResult> {
-        parse_results(text)
-            .results
-            .into_iter()
-            .filter_map(|r| match r {
-                AtlasResult::Traceroute(t) => Some(t),
-                _ => None,
-            })
-            .collect()
+        crate::atlas::traceroutes(text)
     }
 
     const MSM_1033154: &str =

@@ -159,7 +159,6 @@ pub fn path_context(lookups: &[RipestatLookup], fiber_factor: f64) -> PathContex
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::atlas::{AtlasResult, parse_results};
 
     const TRACES: &str =
         include_str!("../../tests/fixtures/atlas/traceroute_latest_msm1033154.json");
@@ -169,14 +168,7 @@ mod tests {
     const NEIGHBOURS: &str = include_str!("../../tests/fixtures/ripestat/asn-neighbours.json");
 
     fn traces() -> Vec<TracerouteResult> {
-        parse_results(TRACES)
-            .results
-            .into_iter()
-            .filter_map(|result| match result {
-                AtlasResult::Traceroute(trace) => Some(trace),
-                _ => None,
-            })
-            .collect()
+        crate::atlas::traceroutes(TRACES)
     }
 
     fn lookup(call: RipestatCall, resource: &str, text: &str) -> RipestatLookup {

@@ -288,7 +288,6 @@ pub fn addresses_to_look_up(traces: &[TracerouteResult]) -> Vec<String> {
 pub(crate) mod tests {
     use super::*;
     use crate::atlas::probes::parse_probes_page;
-    use crate::atlas::{AtlasResult, parse_results};
 
     pub(crate) const MSM_1033154: &str =
         include_str!("../../tests/fixtures/atlas/traceroute_latest_msm1033154.json");
@@ -298,14 +297,7 @@ pub(crate) mod tests {
         include_str!("../../tests/fixtures/paths/names_msm1033154.json");
 
     pub(crate) fn traces(text: &str) -> Vec<TracerouteResult> {
-        parse_results(text)
-            .results
-            .into_iter()
-            .filter_map(|r| match r {
-                AtlasResult::Traceroute(t) => Some(t),
-                _ => None,
-            })
-            .collect()
+        crate::atlas::traceroutes(text)
     }
 
     pub(crate) fn names_context() -> PathContext {
