@@ -16,9 +16,7 @@ use super::latency_view::LatencyView;
 use crate::atlas::{parse_results, traceroutes};
 use crate::net;
 use crate::notebook::hops::hop_addresses;
-use crate::notebook::{
-    Action, AtlasCell, AtlasRequest, AtlasSnapshot, CellId, FetchState, SnapshotSource,
-};
+use crate::notebook::{Action, AtlasCell, AtlasRequest, AtlasSnapshot, CellId, SnapshotSource};
 use crate::settings::Settings;
 
 #[derive(Properties, PartialEq)]
@@ -79,16 +77,18 @@ async fn complete_import(
 
 #[component]
 pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
-    let store = use_context::<StoreHandle>();
-    let settings = use_context::<Rc<Settings>>().unwrap_or_default();
-    let abort = fetch_status::use_abort_slot();
-    let Some(store) = store else {
+    let Some(fetch_status::CellRun {
+        store,
+        settings,
+        abort,
+        fetch_state,
+        busy,
+    }) = fetch_status::use_cell_run(props.id)
+    else {
         return html! {};
     };
     let id = props.id;
     let request = props.cell.request.clone();
-    let fetch_state = store.0.fetch_state(id).clone();
-    let busy = matches!(fetch_state, FetchState::InProgress { .. });
 
     let edit = |field: fn(&mut AtlasRequest, String)| {
         let store = store.clone();

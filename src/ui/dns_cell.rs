@@ -7,7 +7,6 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::StoreHandle;
 use super::browser;
 use super::dns_view::DnsSnapshotView;
 use super::fetch_status;
@@ -15,8 +14,7 @@ use crate::dns::RecordType;
 use crate::dns::subnets;
 use crate::net;
 use crate::notebook::dns::VantageChoice;
-use crate::notebook::{Action, CellId, DnsCell, DnsRequest, FetchState};
-use crate::settings::Settings;
+use crate::notebook::{Action, CellId, DnsCell, DnsRequest};
 
 #[derive(Properties, PartialEq)]
 pub struct DnsCellProps {
@@ -36,16 +34,18 @@ fn vantage_value(choice: &VantageChoice) -> &'static str {
 
 #[component]
 pub fn DnsCellView(props: &DnsCellProps) -> Html {
-    let store = use_context::<StoreHandle>();
-    let settings = use_context::<Rc<Settings>>().unwrap_or_default();
-    let abort = fetch_status::use_abort_slot();
-    let Some(store) = store else {
+    let Some(fetch_status::CellRun {
+        store,
+        settings,
+        abort,
+        fetch_state,
+        busy,
+    }) = fetch_status::use_cell_run(props.id)
+    else {
         return html! {};
     };
     let id = props.id;
     let request = props.cell.request.clone();
-    let fetch_state = store.0.fetch_state(id).clone();
-    let busy = matches!(fetch_state, FetchState::InProgress { .. });
 
     // Every edit is a new request through the reducer, so the form is the stored request.
     let edit = {

@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use super::StoreHandle;
 use crate::notebook::{Action, CellId, FetchState};
+use crate::settings::Settings;
 
 /// The controller of a cell's current request, if one is under way.
 pub type AbortSlot = Rc<RefCell<Option<web_sys::AbortController>>>;
@@ -25,6 +26,35 @@ pub fn use_abort_slot() -> AbortSlot {
         use_effect_with((), move |_| move || abort(&slot));
     }
     slot
+}
+
+/// What every measurement cell's view starts from: the store, this browser's settings, the abort
+/// slot of its run, its fetch state and whether a run is under way.
+pub struct CellRun {
+    pub store: StoreHandle,
+    pub settings: Rc<Settings>,
+    pub abort: AbortSlot,
+    pub fetch_state: FetchState,
+    pub busy: bool,
+}
+
+/// The shared opening of a measurement cell. The same hooks run in the same order on every render;
+/// `None` only outside the app's store context (a cell mounted alone), where the cell draws nothing.
+#[hook]
+pub fn use_cell_run(id: CellId) -> Option<CellRun> {
+    let store = use_context::<StoreHandle>();
+    let settings = use_context::<Rc<Settings>>().unwrap_or_default();
+    let abort = use_abort_slot();
+    let store = store?;
+    let fetch_state = store.0.fetch_state(id).clone();
+    let busy = matches!(fetch_state, FetchState::InProgress { .. });
+    Some(CellRun {
+        store,
+        settings,
+        abort,
+        fetch_state,
+        busy,
+    })
 }
 
 /// A fresh controller for a new run; its signal goes to `net`.

@@ -3,17 +3,13 @@
 //! lookups go through `net` (paced, cancellable); the form only edits the request through the
 //! reducer, and everything below it is derived from the snapshot by `routing_view`.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
-use super::StoreHandle;
 use super::browser;
 use super::fetch_status;
 use super::routing_view::RoutingSnapshotView;
 use crate::net;
-use crate::notebook::{Action, CellId, FetchState, RoutingCell, RoutingRequest};
-use crate::settings::Settings;
+use crate::notebook::{Action, CellId, RoutingCell, RoutingRequest};
 
 #[derive(Properties, PartialEq)]
 pub struct RoutingCellProps {
@@ -23,16 +19,18 @@ pub struct RoutingCellProps {
 
 #[component]
 pub fn RoutingCellView(props: &RoutingCellProps) -> Html {
-    let store = use_context::<StoreHandle>();
-    let settings = use_context::<Rc<Settings>>().unwrap_or_default();
-    let abort = fetch_status::use_abort_slot();
-    let Some(store) = store else {
+    let Some(fetch_status::CellRun {
+        store,
+        settings,
+        abort,
+        fetch_state,
+        busy,
+    }) = fetch_status::use_cell_run(props.id)
+    else {
         return html! {};
     };
     let id = props.id;
     let request = props.cell.request.clone();
-    let fetch_state = store.0.fetch_state(id).clone();
-    let busy = matches!(fetch_state, FetchState::InProgress { .. });
 
     let on_resource = {
         let store = store.clone();
