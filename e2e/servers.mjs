@@ -2,8 +2,14 @@
 // - a static server for the release build in ../dist (correct MIME types, application/wasm included);
 // - a replay server that answers with the recorded real responses in ../tests/fixtures/ (origins in
 //   tests/fixtures/SOURCES.md) and logs every request, so tests can check what the app asked for and
-//   that a shared report asks for nothing. It stands in for three services at once:
-//   - the RIPE Atlas API (/api/v2/…), from fixtures/atlas/;
+//   that a shared report asks for nothing. It stands in for five services at once:
+//   - the RIPE Atlas API (/api/v2/…), from fixtures/atlas/: results (/measurements/<id>/results/ and
+//     /latest/) and probe pages (/probes/?id__in=) for the recorded measurements, and measurement
+//     creation (POST /api/v2/measurements/, see "RIPE Atlas measurement creation" below): a test key
+//     (`ATLAS_TEST_KEY`, or startReplay({ atlasKey })) sent as `Authorization: Key <uuid>` creates
+//     one of the recorded measurements, whose metadata (/measurements/<id>/) is then Ongoing for
+//     `atlasCreatedOngoingPolls` reads and Stopped after; `atlasCreateCors` ('allow' | 'refuse')
+//     decides whether the browser's preflight for that POST succeeds;
 //   - the Google and Cloudflare DoH JSON APIs (/resolve, /dns-query?name=), from fixtures/doh/: the
 //     recorded response for the asked name and type, exactly as recorded, whatever client subnet was
 //     sent (so an edns_client_subnet echo appears only where the recording has one);
@@ -15,12 +21,21 @@
 //     routing calls (as-overview, announced-prefixes, routing-status, asn-neighbours, looking-glass)
 //     and reverse DNS (reverse-dns-ip: a name is a claim about one address) the recording only for
 //     the resource it was recorded for, "not recorded" (404) otherwise.
-//     `ripestatFailures` (call → HTTP status) makes one call fail on purpose.
+//     `ripestatFailures` (call → HTTP status) makes one call fail on purpose;
+//   - the Globalping API (/v1/measurements, /v1/measurements/<id>, /v1/limits, /v1/probes), from
+//     fixtures/globalping/ (the API's own OpenAPI examples): a POST answers 202 with the id of the
+//     recorded measurement of the asked type, whose GET is in progress for
+//     `globalpingInProgressPolls` reads and finished after; `globalpingFailures` (route → status or
+//     named error example) makes a route fail on purpose. See "Globalping" below.
+//   Every request is logged in `requests` with method, full URL, host, service, all headers
+//   (Authorization included) and body, and `requestsCarrying(server, secret)` lists the requests that
+//   carry a secret anywhere, so a test can check where the app sent the user's Atlas key.
 //   Two path prefixes change the behaviour of whatever follows them: /status/<code>/… answers every
 //   request with that HTTP status (a throttled or broken resolver), and /held/… keeps requests
 //   waiting until the test releases them (to cancel a run half-way, deterministically), and
 //   /recorded/… answers every RIPEstat call only for the resource its recording was made for.
 import http from 'node:http';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +45,7 @@ export const distDir = path.join(here, '..', 'dist');
 export const fixturesDir = path.join(here, '..', 'tests', 'fixtures', 'atlas');
 export const dohFixturesDir = path.join(here, '..', 'tests', 'fixtures', 'doh');
 export const ripestatFixturesDir = path.join(here, '..', 'tests', 'fixtures', 'ripestat');
+export const globalpingFixturesDir = path.join(here, '..', 'tests', 'fixtures', 'globalping');
 
 const mime = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
@@ -173,8 +189,380 @@ export function wireRecordings() {
   return index;
 }
 
-// The recorded answer to one request; `send(status, body, type)` writes it.
+// ---------------------------------------------------------------------------------------------
+// RIPE Atlas measurement creation (API-NOTES §1.2, §1.3, §1.7, §1.8).
+//
+// No creation was ever captured, so apart from the 400 shape every body here is CONSTRUCTED in the
+// documented error shape of §1.3:
+// - 401 (no credentials; §1.2: since 2023-10 "no credentials → 401") detail "Authentication
+//   credentials were not provided." — constructed;
+// - 403 (a key the server does not know) detail "The provided API key does not exist" — constructed,
+//   with the wording the project's issue reports the API answering (not a capture);
+// - 400 (invalid body): shaped exactly like the RECORDED documentation example
+//   fixtures/atlas/error_400_docs_error-messages.json (status, errors[] with source.pointer into the
+//   POST body, code 102, detail "There were problems with your request", title), with the pointers
+//   and details of this request — constructed in that shape;
+// - 201 `{"measurements": [<id>, …]}` (one id per definition, §1.7) — constructed in the documented
+//   shape; the ids are recorded measurements this server already serves (results, probes), chosen by
+//   definition type, so the app can fetch what it "created".
+// Only the header counts: a `?key=` in the URL (old style, being retired, §1.2) is not accepted here,
+// deliberately, so an app that sends the key in a URL fails visibly (and requestsCarrying shows it).
+
+// A fixed UUID the replay server accepts as an Atlas API key (startReplay({ atlasKey }) or the
+// returned object's `atlasKey` changes it).
+export const ATLAS_TEST_KEY = '8f0c2a54-3b1e-4c2d-9a77-0e5d1b6f4c21';
+
+// The recorded measurement a created definition becomes, by type.
+export const ATLAS_CREATED_IDS = { ping: 3359986, traceroute: 1033154, dns: 1421267 };
+// Definition types the real API knows but this server has no recording to stand in for.
+const ATLAS_UNRECORDED_TYPES = new Set(['http', 'sslcert', 'ntp']);
+
+// The problems of one creation request, as `errors[]` items ({source: {pointer}, detail}).
+function atlasCreateProblems(request) {
+  const problems = [];
+  const problem = (pointer, detail) => problems.push({ source: { pointer }, detail });
+  const missing = (value) => value === undefined || value === null || value === '';
+  if (request === null || typeof request !== 'object' || Array.isArray(request)) {
+    problem('', 'Invalid data. Expected a dictionary.');
+    return problems;
+  }
+  const { definitions, probes } = request;
+  if (!Array.isArray(definitions) || definitions.length === 0) problem('/definitions', 'This field is required.');
+  else {
+    definitions.forEach((definition, i) => {
+      if (definition === null || typeof definition !== 'object') { problem(`/definitions/${i}`, 'Invalid data. Expected a dictionary.'); return; }
+      for (const field of ['type', 'af', 'target', 'description']) {
+        if (missing(definition[field])) problem(`/definitions/${i}/${field}`, 'This field is required.');
+      }
+      const { type, af } = definition;
+      if (!missing(type) && !Object.hasOwn(ATLAS_CREATED_IDS, type)) {
+        problem(`/definitions/${i}/type`, ATLAS_UNRECORDED_TYPES.has(type)
+          ? `The replay server has no recorded "${type}" measurement to create.`
+          : `"${type}" is not a valid choice.`);
+      }
+      if (!missing(af) && af !== 4 && af !== 6) problem(`/definitions/${i}/af`, `"${af}" is not a valid choice.`);
+    });
+  }
+  if (!Array.isArray(probes) || probes.length === 0) problem('/probes', 'This field is required.');
+  else {
+    probes.forEach((selector, j) => {
+      if (selector === null || typeof selector !== 'object') { problem(`/probes/${j}`, 'Invalid data. Expected a dictionary.'); return; }
+      for (const field of ['type', 'value', 'requested']) {
+        if (missing(selector[field])) problem(`/probes/${j}/${field}`, 'This field is required.');
+      }
+      if (!missing(selector.requested) && !(Number.isInteger(selector.requested) && selector.requested > 0)) {
+        problem(`/probes/${j}/requested`, 'A valid integer is required.');
+      }
+    });
+  }
+  return problems;
+}
+
+// A 400 body in the shape of the recorded fixtures/atlas/error_400_docs_error-messages.json.
+function atlasBadRequest(errors) {
+  return JSON.stringify({ error: { status: 400, errors, code: 102, detail: 'There were problems with your request', title: 'Bad Request' } });
+}
+
+// CORS headers of the creation route's answers under the `atlasCreateCors` switch: 'allow' echoes
+// the page's origin; 'refuse' sends none, as a server that does not serve other origins would.
+function atlasCreateCorsHeaders(req, switches) {
+  if (switches.atlasCreateCors !== 'allow') return {};
+  return { 'Access-Control-Allow-Origin': req.headers.origin ?? '*', Vary: 'Origin' };
+}
+
+// The preflight of POST /api/v2/measurements/. 'allow': 204 allowing Authorization and
+// Content-Type on POST from the asking origin. Max-Age 0 so the browser does not cache it, and
+// switching to 'refuse' takes effect on the next request. 'refuse': 403 without any CORS header,
+// so the browser's fetch fails (a TypeError, the response unreadable) as a real refusal would.
+function atlasCreatePreflight(req, switches, reply) {
+  if (switches.atlasCreateCors === 'allow') {
+    return reply(204, {
+      ...atlasCreateCorsHeaders(req, switches),
+      'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+      'Access-Control-Allow-Methods': 'POST',
+      'Access-Control-Max-Age': '0',
+    });
+  }
+  return reply(403, { 'Content-Type': 'text/plain' }, 'Forbidden');
+}
+
+function atlasCreate(req, body, state, reply) {
+  const switches = state.switches;
+  const answer = (status, json) => reply(status, { 'Content-Type': 'application/json', ...atlasCreateCorsHeaders(req, switches) }, json);
+  // Authentication comes before validation (an unauthenticated request learns nothing about its body).
+  const key = String(req.headers.authorization ?? '').match(/^Key\s+(\S+)\s*$/i)?.[1];
+  if (!key) return answer(401, atlasError(401, 'Unauthorized', 'Authentication credentials were not provided.'));
+  if (key !== switches.atlasKey) return answer(403, atlasError(403, 'Forbidden', 'The provided API key does not exist'));
+  let request;
+  try {
+    request = JSON.parse(body);
+  } catch (error) {
+    return answer(400, atlasBadRequest([{ source: { pointer: '' }, detail: `JSON parse error - ${error.message}` }]));
+  }
+  const problems = atlasCreateProblems(request);
+  if (problems.length) return answer(400, atlasBadRequest(problems));
+  const ids = request.definitions.map((definition) => ATLAS_CREATED_IDS[definition.type]);
+  // Each creation starts the id's progress afresh (GETs of its metadata counted from 0).
+  for (const id of ids) state.atlasCreated.set(id, 0);
+  return answer(201, JSON.stringify({ measurements: ids }));
+}
+
+// Metadata of a measurement created through POST: the RECORDED meta
+// (fixtures/atlas/measurement_meta_v1_msm<id>.json, as recorded: note it is the retired v1 shape,
+// `msm_id` and a `type` object, see SOURCES.md), except that for the first
+// `atlasCreatedOngoingPolls` GETs its status is rewritten to {"id": 2, "name": "Ongoing"} — that
+// Ongoing form is DERIVED from the finished recording (no running measurement was ever recorded),
+// nothing else in it is changed (stop_time stays). Ids not created through POST are not served
+// here (as before: 404 "not recorded").
+function atlasCreatedMeta(id, state, send) {
+  const polls = state.atlasCreated.get(id);
+  state.atlasCreated.set(id, polls + 1);
+  const text = readFixture(`measurement_meta_v1_msm${id}.json`);
+  if (polls >= state.switches.atlasCreatedOngoingPolls) return send(200, text);
+  return send(200, JSON.stringify({ ...JSON.parse(text), status: { id: 2, name: 'Ongoing' } }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Globalping (API-NOTES §6). Recorded: the measurement, limits and probe bodies and the error
+// bodies, all the API's own OpenAPI examples (fixtures/globalping/, SOURCES.md), served as they are.
+// Constructed: the 202 creation answer `{"id", "probesCount"}` (the documented shape, with the id
+// and result count of the recording chosen), its Location and X-RateLimit-* headers, ETags, and the
+// in-progress form of a measurement (see globalpingInProgress).
+
+// The recorded measurement a creation request is answered with, by `type` (and for dns,
+// `measurementOptions.trace`).
+const GLOBALPING_RECORDINGS = {
+  ping: 'get-ping-measurement-response.json',
+  traceroute: 'get-traceroute-measurement-response.json',
+  mtr: 'get-mtr-measurement-response.json',
+  dns: 'get-simple-dns-measurement-response.json',
+  http: 'get-http-measurement-response.json',
+};
+const GLOBALPING_TRACE_DNS = 'get-trace-dns-measurement-response.json';
+
+function readGlobalping(name) {
+  return fs.readFileSync(path.join(globalpingFixturesDir, name), 'utf8');
+}
+
+export function globalpingRecordingFile({ type, measurementOptions } = {}) {
+  if (type === 'dns' && measurementOptions?.trace === true) return GLOBALPING_TRACE_DNS;
+  return Object.hasOwn(GLOBALPING_RECORDINGS, type) ? GLOBALPING_RECORDINGS[type] : null;
+}
+
+// The recorded measurements by id: { file, text, json }.
+export function globalpingRecordings() {
+  const index = {};
+  for (const file of [...Object.values(GLOBALPING_RECORDINGS), GLOBALPING_TRACE_DNS]) {
+    const text = readGlobalping(file);
+    const json = JSON.parse(text);
+    index[json.id] = { file, text, json };
+  }
+  return index;
+}
+
+// The recorded error examples, keyed `<response>:<example>` ('400:json', '404:json',
+// 'measurements422:json', 'measurements429:rateLimitExceeded', 'measurements429:insufficientCredits',
+// 'measurement429:json').
+export function globalpingErrorExamples() {
+  return JSON.parse(readGlobalping('error-responses.json'));
+}
+
+// The in-progress form of a finished recording, DERIVED from it: the fixtures hold no captured
+// in-progress response, so this is the recording with top-level `status: "in-progress"` and every
+// result's `result` reduced to {"status": "in-progress", "rawOutput": ""} (the fields the spec
+// gives a test still running); probes, ids, options and timestamps are left as recorded.
+export function globalpingInProgress(recording) {
+  return {
+    ...recording,
+    status: 'in-progress',
+    results: recording.results.map((result) => ({ ...result, result: { status: 'in-progress', rawOutput: '' } })),
+  };
+}
+
+// CORS as the API sets it (§6): on everything `*` for origin, request headers and exposed headers;
+// on the routes that take credentials (create, get, limits) request headers narrowed to
+// Authorization and Content-Type, and the headers a client needs exposed by name.
+const GLOBALPING_CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': '*',
+  'Access-Control-Expose-Headers': '*',
+  'Access-Control-Max-Age': '600',
+};
+const GLOBALPING_AUTH_CORS = {
+  ...GLOBALPING_CORS,
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+  'Access-Control-Expose-Headers': 'ETag, Location, Retry-After, X-RateLimit-Limit, X-RateLimit-Consumed, X-RateLimit-Remaining, X-RateLimit-Reset',
+};
+const GLOBALPING_JSON = 'application/json; charset=utf-8';
+
+// Rate limit of creation (§6): 250 tests an hour anonymously, 500 with a token, one test per probe;
+// counted per server instance from the first creation of each kind, for an hour.
+const GLOBALPING_LIMITS = { ip: 250, user: 500 };
+const HOUR = 3600;
+
+function globalpingRate(state, kind) {
+  const rate = state.globalpingRate[kind];
+  const now = Date.now() / 1000;
+  if (rate.windowStart === null || now - rate.windowStart >= HOUR) Object.assign(rate, { windowStart: now, consumed: 0 });
+  const limit = GLOBALPING_LIMITS[kind];
+  const headers = () => ({
+    'X-RateLimit-Limit': String(limit),
+    'X-RateLimit-Consumed': String(rate.consumed),
+    'X-RateLimit-Remaining': String(Math.max(0, limit - rate.consumed)),
+    'X-RateLimit-Reset': String(Math.max(1, Math.ceil(rate.windowStart + HOUR - now))),
+  });
+  return { rate, limit, headers };
+}
+
+function globalpingRetryAfter(state, example) {
+  if (state.switches.globalpingRetryAfter !== null) return String(state.switches.globalpingRetryAfter);
+  const said = example?.error?.message?.match(/retry in (\d+) seconds?/i);
+  if (said) return said[1];
+  const rate = state.globalpingRate.ip;
+  return String(rate.windowStart === null ? HOUR : Math.max(1, Math.ceil(rate.windowStart + HOUR - Date.now() / 1000)));
+}
+
+// The recorded error example each route answers a bare status with, where one exists.
+const GLOBALPING_DEFAULT_EXAMPLES = {
+  create: { 400: '400:json', 422: 'measurements422:json', 429: 'measurements429:rateLimitExceeded' },
+  get: { 404: '404:json', 429: 'measurement429:json' },
+};
+
+// A failure forced through `globalpingFailures`: a status (answered with the route's recorded example
+// for it, or its status text) or the name of a recorded example (answered with its status).
+function globalpingFailure(route, value, state, reply, cors) {
+  const examples = state.globalpingErrors;
+  const named = typeof value === 'string' && !/^\d{3}$/.test(value);
+  const name = named ? value : GLOBALPING_DEFAULT_EXAMPLES[route]?.[Number(value)];
+  const status = named ? Number(value.match(/(\d{3}):/)?.[1]) : Number(value);
+  if (named && !Object.hasOwn(examples, value)) {
+    return reply(500, { ...cors, 'Content-Type': 'text/plain' }, `replay server: no recorded Globalping error example "${value}"`);
+  }
+  const headers = { ...cors, 'Content-Type': name ? GLOBALPING_JSON : 'text/plain' };
+  if (status === 429) headers['Retry-After'] = globalpingRetryAfter(state, examples[name]);
+  return reply(status, headers, name ? JSON.stringify(examples[name]) : (http.STATUS_CODES[status] ?? 'error'));
+}
+
+// A weak ETag of a body, in the API's style (W/"<length hex>-<hash>").
+function etagOf(text) {
+  const hash = crypto.createHash('sha1').update(text).digest('hex').slice(0, 26);
+  return `W/"${Buffer.byteLength(text).toString(16)}-${hash}"`;
+}
+
+function bearerToken(req) {
+  return /^Bearer\s+\S+/i.test(String(req.headers.authorization ?? ''));
+}
+
+// The Globalping answer to one request under /v1/ (its path without /v1).
+function globalpingAnswer(req, route, body, state, reply) {
+  const failures = state.globalpingFailures;
+  const json = (status, text, extra = {}, cors = GLOBALPING_AUTH_CORS) => reply(status, { ...cors, 'Content-Type': GLOBALPING_JSON, ...extra }, text);
+  const error = (status, name, extra) => json(status, JSON.stringify(state.globalpingErrors[name]), extra);
+
+  if (route === '/measurements' && req.method === 'POST') {
+    if (failures.has('create')) return globalpingFailure('create', failures.get('create'), state, reply, GLOBALPING_AUTH_CORS);
+    let request;
+    try {
+      request = JSON.parse(body);
+    } catch {
+      return error(400, '400:json');
+    }
+    const file = request && typeof request === 'object' ? globalpingRecordingFile(request) : null;
+    const target = request?.target;
+    if (!file || typeof target !== 'string' || target === '') return error(400, '400:json');
+    const recording = JSON.parse(readGlobalping(file));
+    const probesCount = recording.results.length;
+    const { rate, limit, headers } = globalpingRate(state, bearerToken(req) ? 'user' : 'ip');
+    if (rate.consumed + probesCount > limit) {
+      const name = 'measurements429:rateLimitExceeded';
+      return error(429, name, { ...headers(), 'Retry-After': globalpingRetryAfter(state, state.globalpingErrors[name]) });
+    }
+    rate.consumed += probesCount;
+    state.globalpingPolls.set(recording.id, 0);
+    return json(202, JSON.stringify({ id: recording.id, probesCount }), {
+      Location: `http://${req.headers.host}/v1/measurements/${recording.id}`,
+      ...headers(),
+    });
+  }
+
+  const get = route.match(/^\/measurements\/([a-zA-Z0-9]+)$/);
+  if (get && (req.method === 'GET' || req.method === 'HEAD')) {
+    if (failures.has('get')) return globalpingFailure('get', failures.get('get'), state, reply, GLOBALPING_AUTH_CORS);
+    const recorded = state.globalpingRecordings[get[1]];
+    if (!recorded) return error(404, '404:json');
+    // Measurements created through POST are in progress for their first N reads; others (a
+    // recording's id the app already knows) are finished.
+    const polls = state.globalpingPolls.get(get[1]);
+    let text = recorded.text;
+    if (polls !== undefined) {
+      state.globalpingPolls.set(get[1], polls + 1);
+      if (polls < state.switches.globalpingInProgressPolls) text = JSON.stringify(globalpingInProgress(recorded.json));
+    }
+    const etag = etagOf(text);
+    const asked = String(req.headers['if-none-match'] ?? '').split(',').map((tag) => tag.trim());
+    if (asked.includes(etag) || asked.includes('*')) return reply(304, { ...GLOBALPING_AUTH_CORS, ETag: etag });
+    return json(200, text, { ETag: etag });
+  }
+
+  if (route === '/limits' && req.method === 'GET') {
+    if (failures.has('limits')) return globalpingFailure('limits', failures.get('limits'), state, reply, GLOBALPING_AUTH_CORS);
+    return json(200, readGlobalping(bearerToken(req) ? 'authenticated-limits.json' : 'non-authenticated-limits.json'));
+  }
+
+  if (route === '/probes' && req.method === 'GET') {
+    if (failures.has('probes')) return globalpingFailure('probes', failures.get('probes'), state, reply, GLOBALPING_CORS);
+    return json(200, readGlobalping('probes.json'), {}, GLOBALPING_CORS);
+  }
+
+  return reply(404, { ...GLOBALPING_CORS, 'Content-Type': 'text/plain' }, 'not recorded');
+}
+
+// The preflight of a Globalping route: 204; the creation route allows Authorization and
+// Content-Type (the API's authenticated-route CORS), the others `*` (which a browser does not
+// take to cover Authorization).
+function globalpingPreflight(route, reply) {
+  return reply(204, route === '/measurements' ? GLOBALPING_AUTH_CORS : GLOBALPING_CORS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The request log and the secret-leak check.
+
+// The path a request would have without the behaviour prefixes (/held/, /status/<code>/,
+// /recorded/), to tell which service it was meant for.
+function servicePath(pathname) {
+  return pathname.replace(/^\/held(?=\/)/, '').replace(/^\/status\/\d{3}(?=\/)/, '').replace(/^\/recorded(?=\/)/, '');
+}
+
+// Which service a path belongs to: 'globalping', 'atlas', 'ripestat', 'doh' or 'other'.
+export function serviceOf(pathname) {
+  const p = servicePath(pathname);
+  if (p.startsWith('/v1/')) return 'globalping';
+  if (p.startsWith('/api/v2/')) return 'atlas';
+  if (p.startsWith('/data/')) return 'ripestat';
+  if (p === '/resolve' || p === '/dns-query') return 'doh';
+  return 'other';
+}
+
+// The logged requests in which `secret` appears anywhere: the URL (as sent or percent-decoded), a
+// header name or value, or the body. Case-insensitive.
+export function requestsCarrying(server, secret) {
+  const needle = String(secret).toLowerCase();
+  if (!needle) throw new Error('requestsCarrying: empty secret');
+  const has = (value) => value !== null && value !== undefined && String(value).toLowerCase().includes(needle);
+  const decoded = (url) => { try { return decodeURIComponent(url.replace(/\+/g, ' ')); } catch { return url; } };
+  return server.requests.filter((request) => has(request.url) || has(decoded(request.url))
+    || Object.entries(request.headers).some(([name, value]) => has(name) || has(value))
+    || has(request.body));
+}
+
+// The recorded answer to one request; `send(status, body, type)` writes it (with
+// `Access-Control-Allow-Origin: *`), `options.reply(status, headers, body)` writes any answer.
 function replayAnswer(req, url, pathname, doh, send, options) {
+  const { state, reply, body } = options;
+  if (pathname.startsWith('/v1/')) return globalpingAnswer(req, pathname.slice('/v1'.length), body, state, reply);
+  if (pathname === '/api/v2/measurements/' && req.method === 'POST') return atlasCreate(req, body, state, reply);
+  const meta = pathname.match(/^\/api\/v2\/measurements\/(\d+)\/$/);
+  if (meta && state.atlasCreated.has(Number(meta[1]))) return atlasCreatedMeta(Number(meta[1]), state, send);
   if (pathname === '/dns-query' && url.searchParams.has('dns')) {
     const query = Buffer.from(url.searchParams.get('dns'), 'base64url');
     const recorded = doh.wire[wireQuestion(query)];
@@ -213,32 +601,81 @@ function replayAnswer(req, url, pathname, doh, send, options) {
   return send(404, 'not recorded', 'text/plain');
 }
 
-export async function startReplay() {
+// The replay server. Switches, read at request time (set them on the returned object):
+// - ripestatFailures: Map call → HTTP status (the RIPEstat call fails on purpose);
+// - globalpingFailures: Map 'create' | 'get' | 'limits' | 'probes' → an HTTP status, or the name of a
+//   recorded error example ('measurements429:rateLimitExceeded', '404:json', …), answered with
+//   that example's body and status (and Retry-After for 429);
+// - globalpingInProgressPolls (default 1): how many GETs of a measurement created through POST
+//   answer its in-progress form before the finished recording;
+// - globalpingRetryAfter (default null): the Retry-After of forced 429s, in seconds; null takes
+//   the example's "retry in N seconds", else the seconds left in the rate-limit hour;
+// - atlasKey (default ATLAS_TEST_KEY): the one Atlas API key POST /api/v2/measurements/ accepts;
+// - atlasCreateCors (default 'allow'): 'allow' or 'refuse' the preflight of that POST;
+// - atlasCreatedOngoingPolls (default 1): how many GETs of a created measurement's metadata answer
+//   status Ongoing before the recorded Stopped.
+// `requests` is the log: one entry per request, in arrival order, { method, url (full, as served),
+// host, origin (the replay origin it was served under), service ('atlas' | 'globalping' |
+// 'ripestat' | 'doh' | 'other'), path, search, headers (all, Authorization included, lower-case
+// names as Node gives them), body (the request body as text, '' for an empty POST, null when a
+// non-POST request had none; filled in once the body has arrived, before the answer) }.
+export async function startReplay({ atlasKey = ATLAS_TEST_KEY } = {}) {
   const requests = [];
   const held = [];
   const ripestatFailures = new Map();
+  const globalpingFailures = new Map();
   const doh = { ...dohRecordings(), wire: wireRecordings() };
+  const switches = {
+    requests, ripestatFailures, globalpingFailures,
+    globalpingInProgressPolls: 1, globalpingRetryAfter: null,
+    atlasKey, atlasCreateCors: 'allow', atlasCreatedOngoingPolls: 1,
+  };
+  const state = {
+    switches, globalpingFailures,
+    globalpingRecordings: globalpingRecordings(),
+    globalpingErrors: globalpingErrorExamples(),
+    globalpingPolls: new Map(), // created id → GETs so far
+    globalpingRate: { ip: { windowStart: null, consumed: 0 }, user: { windowStart: null, consumed: 0 } },
+    atlasCreated: new Map(), // created Atlas id → metadata GETs so far
+  };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
-    requests.push({ method: req.method, path: url.pathname, search: url.search, headers: req.headers });
-    const send = (status, body, type = 'application/json') => {
-      if (res.destroyed) return; // the app aborted the request (cancel or time limit)
-      res.writeHead(status, { 'Content-Type': type, 'Access-Control-Allow-Origin': '*' });
-      res.end(body);
+    const host = req.headers.host ?? `127.0.0.1:${server.address().port}`;
+    const entry = {
+      method: req.method, url: `http://${host}${req.url}`, host, origin: `http://${host}`,
+      service: serviceOf(url.pathname), path: url.pathname, search: url.search, headers: req.headers, body: null,
     };
+    requests.push(entry);
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      const bytes = Buffer.concat(chunks);
+      if (bytes.length > 0 || req.method === 'POST') entry.body = bytes.toString('utf8');
+      answer(req, res, url, entry.body ?? '');
+    });
+  });
+  const answer = (req, res, url, body) => {
+    const reply = (status, headers, text) => {
+      if (res.destroyed) return; // the app aborted the request (cancel or time limit)
+      res.writeHead(status, headers);
+      res.end(text);
+    };
+    const send = (status, text, type = 'application/json') => reply(status, { 'Content-Type': type, 'Access-Control-Allow-Origin': '*' }, text);
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*' });
-      res.end();
-      return;
+      const route = servicePath(url.pathname);
+      if (route === '/api/v2/measurements/') return atlasCreatePreflight(req, switches, reply);
+      if (route.startsWith('/v1/')) return globalpingPreflight(route.slice('/v1'.length), reply);
+      return reply(204, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*' });
     }
     const status = url.pathname.match(/^\/status\/(\d{3})\//);
     if (status) return send(Number(status[1]), http.STATUS_CODES[Number(status[1])] ?? 'error', 'text/plain');
+    const options = { ripestatFailures, state, reply, body };
     if (url.pathname.startsWith('/held/')) {
-      held.push(() => replayAnswer(req, url, url.pathname.slice('/held'.length), doh, send, { ripestatFailures }));
+      held.push(() => replayAnswer(req, url, url.pathname.slice('/held'.length), doh, send, options));
       return;
     }
-    replayAnswer(req, url, url.pathname, doh, send, { ripestatFailures });
-  });
+    replayAnswer(req, url, url.pathname, doh, send, options);
+  };
   await listen(server);
   const origin = `http://127.0.0.1:${server.address().port}`;
   // Answers the first `count` held requests (in arrival order); returns how many were waiting.
@@ -253,5 +690,5 @@ export async function startReplay() {
     server.closeAllConnections?.();
     return new Promise((r) => server.close(r));
   };
-  return { origin, requests, release, heldCount, ripestatFailures, close };
+  return Object.assign(switches, { origin, release, heldCount, close });
 }
