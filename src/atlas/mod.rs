@@ -5,6 +5,7 @@
 //! is kept apart from a *malformed* record.
 
 pub mod api;
+pub mod create;
 pub mod dns;
 pub mod ping;
 pub mod probes;
