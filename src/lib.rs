@@ -11,6 +11,7 @@ pub mod cli;
 pub mod dns;
 pub mod format;
 pub mod geo;
+pub mod globalping;
 pub mod infer;
 pub mod latency;
 pub mod markdown;
