@@ -17,6 +17,7 @@ pub mod latency;
 pub mod markdown;
 pub mod notebook;
 pub mod paths;
+pub mod rerun;
 pub mod ripestat;
 pub mod settings;
 pub mod share;
