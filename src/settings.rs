@@ -13,6 +13,8 @@ pub const DEFAULT_RIPESTAT_BASE_URL: &str = crate::ripestat::DEFAULT_BASE_URL;
 /// checks that base + path gives them back, so the two cannot drift apart.
 pub const DEFAULT_GOOGLE_DOH_BASE_URL: &str = "https://dns.google";
 pub const DEFAULT_CLOUDFLARE_DOH_BASE_URL: &str = "https://cloudflare-dns.com";
+/// Globalping's API (API-NOTES §6); the measurement paths start with /v1/.
+pub const DEFAULT_GLOBALPING_BASE_URL: &str = "https://api.globalping.io";
 /// The paths of the two JSON APIs under their base (Google's `/resolve`, Cloudflare's `/dns-query`).
 const GOOGLE_JSON_PATH: &str = "/resolve";
 const CLOUDFLARE_JSON_PATH: &str = "/dns-query";
@@ -37,6 +39,12 @@ pub struct Settings {
     /// Extra RFC 8484 resolvers, in the order the user listed them.
     #[serde(default)]
     pub doh_endpoints: Vec<DohEndpoint>,
+    #[serde(default = "default_globalping")]
+    pub globalping_base_url: String,
+}
+
+fn default_globalping() -> String {
+    DEFAULT_GLOBALPING_BASE_URL.to_string()
 }
 
 fn default_atlas() -> String {
@@ -63,12 +71,59 @@ impl Default for Settings {
             google_doh_base_url: default_google(),
             cloudflare_doh_base_url: default_cloudflare(),
             doh_endpoints: Vec::new(),
+            globalping_base_url: default_globalping(),
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SettingsError(pub String);
+
+/// The user's secrets: the RIPE Atlas API key and the optional Globalping token. Kept apart from
+/// `Settings` and from everything serialisable on purpose (no `Serialize`, a masking `Debug`), so no
+/// notebook file, share link, export or settings text can ever carry them; the shell's storage module
+/// keeps them in this tab's session storage, or in local storage when the user opts in to remember
+/// them, and `net` puts each only in the header of its own API's requests.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Credentials {
+    pub atlas_key: Option<String>,
+    pub globalping_token: Option<String>,
+    /// Opted in to keep them after the tab closes.
+    pub remember: bool,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("atlas_key", &self.atlas_key.as_ref().map(|_| "••••"))
+            .field(
+                "globalping_token",
+                &self.globalping_token.as_ref().map(|_| "••••"),
+            )
+            .field("remember", &self.remember)
+            .finish()
+    }
+}
+
+impl Credentials {
+    /// Reads what the storage module found: empty strings are no secret.
+    pub fn from_parts(
+        atlas_key: Option<String>,
+        globalping_token: Option<String>,
+        remember: bool,
+    ) -> Credentials {
+        let clean = |value: Option<String>| {
+            value
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        Credentials {
+            atlas_key: clean(atlas_key),
+            globalping_token: clean(globalping_token),
+            remember,
+        }
+    }
+}
 
 impl Settings {
     /// Reads stored settings; anything unreadable falls back to the defaults (settings hold no work
@@ -123,6 +178,11 @@ impl Settings {
                 DEFAULT_CLOUDFLARE_DOH_BASE_URL,
             )?,
             doh_endpoints: endpoints,
+            globalping_base_url: normalise_base_url(
+                &self.globalping_base_url,
+                "Globalping",
+                DEFAULT_GLOBALPING_BASE_URL,
+            )?,
         })
     }
 

@@ -35,3 +35,57 @@ pub fn remove(key: &str) {
         let _ = storage.remove_item(key);
     }
 }
+
+/// Where the Atlas API key and the Globalping token are kept: this tab's session storage unless the
+/// user opted in to remember them, then local storage. Never in the notebook or settings items.
+const ATLAS_KEY_KEY: &str = "vantage.secret.atlas-key";
+const GLOBALPING_TOKEN_KEY: &str = "vantage.secret.globalping-token";
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// The stored secrets: local storage wins (the user chose to remember), then this tab's session.
+pub fn load_credentials() -> crate::settings::Credentials {
+    let read = |storage: Option<web_sys::Storage>, key: &str| {
+        storage.and_then(|storage| storage.get_item(key).ok().flatten())
+    };
+    let remembered = read(local_storage(), ATLAS_KEY_KEY).is_some()
+        || read(local_storage(), GLOBALPING_TOKEN_KEY).is_some();
+    let from = |key: &str| {
+        if remembered {
+            read(local_storage(), key)
+        } else {
+            read(session_storage(), key)
+        }
+    };
+    crate::settings::Credentials::from_parts(
+        from(ATLAS_KEY_KEY),
+        from(GLOBALPING_TOKEN_KEY),
+        remembered,
+    )
+}
+
+/// Stores the secrets where the user chose, and removes them from the other storage, so "forget"
+/// really forgets.
+pub fn save_credentials(credentials: &crate::settings::Credentials) {
+    let (keep, clear) = if credentials.remember {
+        (local_storage(), session_storage())
+    } else {
+        (session_storage(), local_storage())
+    };
+    for (key, value) in [
+        (ATLAS_KEY_KEY, &credentials.atlas_key),
+        (GLOBALPING_TOKEN_KEY, &credentials.globalping_token),
+    ] {
+        if let Some(storage) = &clear {
+            let _ = storage.remove_item(key);
+        }
+        if let Some(storage) = &keep {
+            let _ = match value {
+                Some(value) => storage.set_item(key, value),
+                None => storage.remove_item(key),
+            };
+        }
+    }
+}

@@ -218,7 +218,8 @@ mod tests {
                 CellBody::Markdown { .. }
                 | CellBody::Observations(_)
                 | CellBody::Dns(_)
-                | CellBody::Routing(_) => None,
+                | CellBody::Routing(_)
+                | CellBody::Measure(_) => None,
             })
             .collect();
         assert_eq!(snapshots.len(), 2);
@@ -286,7 +287,8 @@ mod tests {
             CellBody::Atlas(_)
             | CellBody::Observations(_)
             | CellBody::Dns(_)
-            | CellBody::Routing(_) => String::new(),
+            | CellBody::Routing(_)
+            | CellBody::Measure(_) => String::new(),
         };
         // The narrative's reading of the inference: one site near Amsterdam, probe 4484 set aside.
         let (observations, _) = crate::infer::observations_from_latency(&analysis.probes);

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod dns;
 pub mod file;
 pub mod hops;
+pub mod measure;
 pub mod routing;
 
 use std::rc::Rc;
@@ -52,6 +53,9 @@ pub enum CellBody {
     /// A routing-context cell (added like the DNS cell: a new kind, no existing field changed, so
     /// the file format keeps its version and older notebooks read unchanged).
     Routing(RoutingCell),
+    /// A "Measure now" cell: new measurements run from the browser (Globalping, or RIPE Atlas with the
+    /// author's key). Added like the DNS and routing cells: a new kind, no field changed meaning.
+    Measure(measure::MeasureCell),
 }
 
 /// Which kind of cell the author asked to add.
@@ -62,6 +66,7 @@ pub enum NewCellKind {
     Observations,
     Dns,
     Routing,
+    Measure,
 }
 
 /// An Atlas measurement cell: what the author asked for, and the data snapshot it produced.
@@ -143,6 +148,9 @@ pub enum SnapshotSource {
     Pasted,
     /// Recorded data shipped with the app (the demo notebook).
     Recording { citation: String },
+    /// A Globalping measurement run from a "Measure now" cell, adapted for the same views (never
+    /// stored in this form: the cell stores the measurement as received).
+    Globalping { id: String, url: String },
 }
 
 /// The evidence behind an Atlas cell: raw results as received plus the probe metadata needed to place
@@ -276,6 +284,24 @@ pub enum Action {
         id: CellId,
         request: RoutingRequest,
     },
+    EditMeasureForm {
+        id: CellId,
+        form: measure::MeasureForm,
+    },
+    /// A measurement was created at its source: the run is stored at once (with its ID), so a
+    /// reload resumes following it.
+    MeasureRunStarted {
+        id: CellId,
+        run: measure::MeasureRun,
+    },
+    /// Newer data of the cell's current run (a poll, the results of a finished Atlas measurement).
+    /// Ignored unless it is the same measurement as the current run.
+    MeasureRunUpdated {
+        id: CellId,
+        run: measure::MeasureRun,
+        /// Whether the run is over (finished, or given up): the cell's progress line goes.
+        done: bool,
+    },
     MoveCell {
         id: CellId,
         direction: Direction,
@@ -373,6 +399,7 @@ impl Notebook {
                 | CellBody::Observations(ObservationsCell { inference, .. }) => {
                     *inference = inference.sanitized();
                 }
+                CellBody::Measure(measure) => measure.inference = measure.inference.sanitized(),
                 CellBody::Markdown { .. } | CellBody::Dns(_) | CellBody::Routing(_) => {}
             }
         }
@@ -419,7 +446,8 @@ impl AppState {
             CellBody::Markdown { .. }
             | CellBody::Dns(_)
             | CellBody::Observations(_)
-            | CellBody::Routing(_) => None,
+            | CellBody::Routing(_)
+            | CellBody::Measure(_) => None,
         }
     }
 
@@ -429,7 +457,8 @@ impl AppState {
             CellBody::Markdown { .. }
             | CellBody::Atlas(_)
             | CellBody::Observations(_)
-            | CellBody::Routing(_) => None,
+            | CellBody::Routing(_)
+            | CellBody::Measure(_) => None,
         }
     }
 
@@ -439,7 +468,19 @@ impl AppState {
             CellBody::Markdown { .. }
             | CellBody::Atlas(_)
             | CellBody::Observations(_)
-            | CellBody::Dns(_) => None,
+            | CellBody::Dns(_)
+            | CellBody::Measure(_) => None,
+        }
+    }
+
+    fn measure_cell_mut(&mut self, id: CellId) -> Option<&mut measure::MeasureCell> {
+        match self.body_mut(id)? {
+            CellBody::Measure(measure) => Some(measure),
+            CellBody::Markdown { .. }
+            | CellBody::Atlas(_)
+            | CellBody::Observations(_)
+            | CellBody::Dns(_)
+            | CellBody::Routing(_) => None,
         }
     }
 
@@ -449,7 +490,8 @@ impl AppState {
             CellBody::Markdown { .. }
             | CellBody::Atlas(_)
             | CellBody::Dns(_)
-            | CellBody::Routing(_) => None,
+            | CellBody::Routing(_)
+            | CellBody::Measure(_) => None,
         }
     }
 }
@@ -480,6 +522,7 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
                 NewCellKind::Observations => CellBody::Observations(ObservationsCell::default()),
                 NewCellKind::Dns => CellBody::Dns(DnsCell::default()),
                 NewCellKind::Routing => CellBody::Routing(RoutingCell::default()),
+                NewCellKind::Measure => CellBody::Measure(measure::MeasureCell::default()),
             };
             let at = after
                 .and_then(|after| state.notebook.index_of(after))
@@ -508,6 +551,8 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
                 atlas.inference = choices.sanitized();
             } else if let Some(table) = state.observations_cell_mut(id) {
                 table.inference = choices.sanitized();
+            } else if let Some(measure) = state.measure_cell_mut(id) {
+                measure.inference = choices.sanitized();
             }
         }
         Action::HopLookupsLoaded { id, lookups } => {
@@ -534,6 +579,28 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
         Action::EditRoutingRequest { id, request } => {
             if let Some(routing) = state.routing_cell_mut(id) {
                 routing.request = request;
+            }
+        }
+        Action::EditMeasureForm { id, form } => {
+            if let Some(measure) = state.measure_cell_mut(id) {
+                measure.form = form;
+            }
+        }
+        Action::MeasureRunStarted { id, run } => {
+            if let Some(measure) = state.measure_cell_mut(id) {
+                measure.runs.push(Rc::new(run));
+            }
+        }
+        Action::MeasureRunUpdated { id, run, done } => {
+            if let Some(measure) = state.measure_cell_mut(id) {
+                if let Some(current) = measure.runs.last_mut()
+                    && current.source_id() == run.source_id()
+                {
+                    *current = Rc::new(run);
+                }
+                if done {
+                    state.set_fetch_state(id, FetchState::Idle);
+                }
             }
         }
         Action::MoveCell { id, direction } => {
@@ -708,7 +775,8 @@ mod tests {
             CellBody::Markdown { .. }
             | CellBody::Observations(_)
             | CellBody::Dns(_)
-            | CellBody::Routing(_) => f64::NAN,
+            | CellBody::Routing(_)
+            | CellBody::Measure(_) => f64::NAN,
         };
         assert_eq!(
             factor_of(&state),

@@ -12,7 +12,7 @@ use super::{Store, StoreHandle};
 use crate::notebook::demo::demo_notebook;
 use crate::notebook::file::{from_file_text, suggested_file_name, to_compact_text, to_file_text};
 use crate::notebook::{Action, AppState, Notebook, Notice, NoticeLevel};
-use crate::settings::{Settings, parse_endpoints};
+use crate::settings::{Credentials, Settings, parse_endpoints};
 use crate::share::{CHAT_SAFE_LINK_CHARS, decode_fragment, encode_fragment, looks_like_report};
 use crate::storage::{self, BACKUP_KEY, NOTEBOOK_KEY, SETTINGS_KEY};
 
@@ -102,6 +102,7 @@ pub fn App() -> Html {
     let settings = use_state(|| Settings::from_stored(storage::load(SETTINGS_KEY).as_deref()));
     let share_link = use_state(|| None::<String>);
     let settings_open = use_state(|| false);
+    let credentials = use_state(storage::load_credentials);
 
     // Autosave after every change of the notebook. Synchronous on purpose: a reload right after a
     // keystroke must lose nothing, and serialising even the example (about 400 kB) takes a millisecond.
@@ -284,6 +285,7 @@ pub fn App() -> Html {
     html! {
         <ContextProvider<StoreHandle> context={store.clone()}>
         <ContextProvider<Rc<Settings>> context={Rc::new((*settings).clone())}>
+        <ContextProvider<Rc<Credentials>> context={Rc::new((*credentials).clone())}>
             <header class="app-header">
                 <div class="brand">{ "Vantage" }</div>
                 <input class="title" aria-label="Notebook title" value={store.0.notebook.title.clone()} oninput={on_title} />
@@ -303,12 +305,15 @@ pub fn App() -> Html {
                 <SharePanel link={link} on_close={{ let share_link = share_link.clone(); Callback::from(move |_| share_link.set(None)) }} />
             }
             if *settings_open {
-                <SettingsPanel settings={(*settings).clone()} on_save={{
+                <SettingsPanel settings={(*settings).clone()} credentials={(*credentials).clone()} on_save={{
                     let settings = settings.clone();
+                    let credentials = credentials.clone();
                     let settings_open = settings_open.clone();
-                    Callback::from(move |new: Settings| {
+                    Callback::from(move |(new, secrets): (Settings, Credentials)| {
                         let _ = storage::save(SETTINGS_KEY, &new.to_stored());
+                        storage::save_credentials(&secrets);
                         settings.set(new);
+                        credentials.set(secrets);
                         settings_open.set(false);
                     })
                 }} on_close={toggle_settings} />
@@ -322,6 +327,7 @@ pub fn App() -> Html {
                    Airport codes: airportsdata (MIT). Data: RIPE Atlas and RIPEstat (RIPE NCC); DNS answers from the \
                    resolvers you choose." }
             </footer>
+        </ContextProvider<Rc<Credentials>>>
         </ContextProvider<Rc<Settings>>>
         </ContextProvider<StoreHandle>>
     }
@@ -393,7 +399,8 @@ fn SharePanel(props: &SharePanelProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct SettingsPanelProps {
     settings: Settings,
-    on_save: Callback<Settings>,
+    credentials: Credentials,
+    on_save: Callback<(Settings, Credentials)>,
     on_close: Callback<MouseEvent>,
 }
 
@@ -405,11 +412,19 @@ struct SettingsDraft {
     google: String,
     cloudflare: String,
     endpoints: String,
+    globalping: String,
+    atlas_key: String,
+    globalping_token: String,
+    remember: bool,
 }
 
 impl SettingsDraft {
-    fn of(settings: &Settings) -> SettingsDraft {
+    fn of(settings: &Settings, credentials: &Credentials) -> SettingsDraft {
         SettingsDraft {
+            globalping: settings.globalping_base_url.clone(),
+            atlas_key: credentials.atlas_key.clone().unwrap_or_default(),
+            globalping_token: credentials.globalping_token.clone().unwrap_or_default(),
+            remember: credentials.remember,
             atlas: settings.atlas_base_url.clone(),
             ripestat: settings.ripestat_base_url.clone(),
             google: settings.google_doh_base_url.clone(),
@@ -425,13 +440,27 @@ impl SettingsDraft {
             google_doh_base_url: self.google.clone(),
             cloudflare_doh_base_url: self.cloudflare.clone(),
             doh_endpoints: parse_endpoints(&self.endpoints),
+            globalping_base_url: self.globalping.clone(),
         }
+    }
+
+    /// The secrets as typed; a key that is not a key is refused here, before it is stored.
+    fn credentials(&self) -> Result<Credentials, String> {
+        let credentials = Credentials::from_parts(
+            Some(self.atlas_key.clone()),
+            Some(self.globalping_token.clone()),
+            self.remember,
+        );
+        if let Some(key) = &credentials.atlas_key {
+            crate::atlas::create::ApiKey::parse(key)?;
+        }
+        Ok(credentials)
     }
 }
 
 #[component]
 fn SettingsPanel(props: &SettingsPanelProps) -> Html {
-    let draft = use_state(|| SettingsDraft::of(&props.settings));
+    let draft = use_state(|| SettingsDraft::of(&props.settings, &props.credentials));
     let problem = use_state(|| None::<String>);
     let field = |set: fn(&mut SettingsDraft, String)| {
         let draft = draft.clone();
@@ -447,18 +476,22 @@ fn SettingsPanel(props: &SettingsPanelProps) -> Html {
         let on_save = props.on_save.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            match draft.settings().validated() {
-                Ok(settings) => {
+            match (draft.settings().validated(), draft.credentials()) {
+                (Ok(settings), Ok(credentials)) => {
                     problem.set(None);
-                    on_save.emit(settings);
+                    on_save.emit((settings, credentials));
                 }
-                Err(error) => problem.set(Some(error.0)),
+                (Err(error), _) => problem.set(Some(error.0)),
+                (_, Err(error)) => problem.set(Some(error)),
             }
         })
     };
     let on_reset = {
         let draft = draft.clone();
-        Callback::from(move |_: MouseEvent| draft.set(SettingsDraft::of(&Settings::default())))
+        let credentials = props.credentials.clone();
+        Callback::from(move |_: MouseEvent| {
+            draft.set(SettingsDraft::of(&Settings::default(), &credentials))
+        })
     };
     html! {
         <section class="panel settings-panel" aria-label="Settings">
@@ -480,6 +513,31 @@ fn SettingsPanel(props: &SettingsPanelProps) -> Html {
                 <label>{ "Your RFC 8484 resolvers: one per line, a label then the URL (e.g. Quad9 https://dns.quad9.net/dns-query)" }
                     <textarea name="doh-endpoints" rows="3" value={draft.endpoints.clone()} oninput={field(|d, v| d.endpoints = v)} />
                 </label>
+                <label>{ "Globalping API address" }
+                    <input name="globalping-base-url" value={draft.globalping.clone()} oninput={field(|d, v| d.globalping = v)} />
+                </label>
+                <fieldset class="secrets">
+                    <legend>{ "Your keys (sent only to their own service, never in a notebook, file or link)" }</legend>
+                    <label>{ "RIPE Atlas API key (to create measurements; from atlas.ripe.net/keys)" }
+                        <input name="atlas-api-key" type="password" autocomplete="off" spellcheck="false"
+                            value={draft.atlas_key.clone()} oninput={field(|d, v| d.atlas_key = v)} />
+                    </label>
+                    <label>{ "Globalping token (optional: raises the hourly limit)" }
+                        <input name="globalping-token" type="password" autocomplete="off" spellcheck="false"
+                            value={draft.globalping_token.clone()} oninput={field(|d, v| d.globalping_token = v)} />
+                    </label>
+                    <label class="inline">
+                        <input name="remember-keys" type="checkbox" checked={draft.remember} onchange={{
+                            let draft = draft.clone();
+                            Callback::from(move |event: Event| {
+                                let mut next = (*draft).clone();
+                                next.remember = browser::event_checked(&event);
+                                draft.set(next);
+                            })
+                        }} />
+                        { " Remember them in this browser (otherwise they are forgotten when this tab closes)" }
+                    </label>
+                </fieldset>
                 if let Some(problem) = &*problem {
                     <p class="error" role="alert">{ problem.clone() }</p>
                 }

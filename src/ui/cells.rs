@@ -8,6 +8,7 @@ use super::atlas_cell::AtlasCellView;
 use super::browser;
 use super::dns_cell::DnsCellView;
 use super::markdown_view::MarkdownView;
+use super::measure_cell::MeasureCellView;
 use super::observations_cell::ObservationsCellView;
 use super::routing_cell::RoutingCellView;
 use crate::notebook::{Action, Cell, CellBody, CellId, Direction, NewCellKind};
@@ -51,6 +52,7 @@ fn AddCellBar(props: &AddCellBarProps) -> Html {
             <button onclick={add(NewCellKind::Observations)}>{ "+ Latency table" }</button>
             <button onclick={add(NewCellKind::Dns)}>{ "+ DNS from everywhere" }</button>
             <button onclick={add(NewCellKind::Routing)}>{ "+ Routing context" }</button>
+            <button onclick={add(NewCellKind::Measure)}>{ "+ Measure now" }</button>
         </div>
     }
 }
@@ -89,6 +91,10 @@ fn CellFrame(props: &CellFrameProps) -> Html {
         CellBody::Routing(routing) => (
             "Routing context",
             html! { <RoutingCellView id={id} cell={routing.clone()} /> },
+        ),
+        CellBody::Measure(measure) => (
+            "Measure now",
+            html! { <MeasureCellView id={id} cell={measure.clone()} /> },
         ),
     };
     html! {

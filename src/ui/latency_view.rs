@@ -75,20 +75,25 @@ fn describe_source(snapshot: &AtlasSnapshot) -> String {
         SnapshotSource::File { name } => format!("Imported {when} from the file {name}"),
         SnapshotSource::Pasted => format!("Pasted {when}"),
         SnapshotSource::Recording { citation } => format!("Recorded data ({when}): {citation}"),
+        SnapshotSource::Globalping { id, url } => {
+            format!("Globalping measurement {id}, fetched {when} from {url}")
+        }
     }
 }
 
-fn headline(analysis: &LatencyAnalysis) -> String {
+fn headline(analysis: &LatencyAnalysis, source: &SnapshotSource) -> String {
     let kind = match analysis.kinds.as_slice() {
         ["ping"] => "Ping",
         ["traceroute"] => "Traceroute",
         [] => "No latency data",
         _ => "Mixed",
     };
-    let msm = match analysis.msm_ids.as_slice() {
-        [one] => format!(" measurement {one}"),
-        [] => String::new(),
-        many => format!(
+    // Globalping measurements have string IDs; their adapted results carry no Atlas ID.
+    let msm = match (source, analysis.msm_ids.as_slice()) {
+        (SnapshotSource::Globalping { id, .. }, _) => format!(" Globalping measurement {id}"),
+        (_, [one]) => format!(" measurement {one}"),
+        (_, []) => String::new(),
+        (_, many) => format!(
             " measurements {}",
             many.iter()
                 .map(u64::to_string)
@@ -244,7 +249,7 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
     let responding = analysis.probes.iter().filter(|p| p.responded()).count();
     html! {
         <section class="latency-view">
-            <h3 class="headline">{ headline(&analysis) }</h3>
+            <h3 class="headline">{ headline(&analysis, &snapshot.source) }</h3>
             <p class="provenance">{ describe_source(snapshot) }</p>
             { for snapshot.fetch_notes.iter().map(|note| html! { <p class="warning">{ note.clone() }</p> }) }
             <MapCanvas content={content.clone()} labels={labels.clone()}

@@ -52,6 +52,7 @@ fn describe_source(snapshot: &TableSnapshot) -> String {
         SnapshotSource::File { name } => format!("Imported {when} from the file {name}"),
         SnapshotSource::Pasted => format!("Pasted {when}"),
         SnapshotSource::Recording { citation } => format!("Recorded data: {citation}"),
+        SnapshotSource::Globalping { id, .. } => format!("Globalping measurement {id}"),
         SnapshotSource::Api { results_url, .. } => format!("Fetched {when} from {results_url}"),
     }
 }

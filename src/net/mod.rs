@@ -2,8 +2,11 @@
 //! RIPEstat). Requests return text or bytes plus timing; parsing happens in the core. Every request
 //! takes an `AbortSignal` so the author can cancel, and reports progress through a callback. The DNS
 //! fan-out is paced here (a few requests in flight, spaced per resolver) because pacing is about how
-//! we treat the services, not about what the answers mean. No API key exists yet; when one does, it
-//! is added here and only to the requests of the service it belongs to.
+//! we treat the services, not about what the answers mean. The new measurements of the "Measure now"
+//! cell (Globalping, and RIPE Atlas with the user's key) are in `measure`; the key is added there and
+//! only to the requests of the service it belongs to.
+
+pub mod measure;
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, VecDeque};
@@ -92,6 +95,35 @@ async fn get_bytes(
     accept: &str,
     signal: Option<&AbortSignal>,
 ) -> Result<BytesResponse, NetError> {
+    send(
+        &Outgoing {
+            method: "GET",
+            url,
+            headers: &[("Accept", accept)],
+            body: None,
+        },
+        signal,
+    )
+    .await
+    .map(|(response, _)| response)
+}
+
+/// One request as the core planned it: the exact URL, the only headers it needs, and a JSON body for
+/// a POST. Secrets (an API key) travel only in `headers`, and only for their own service.
+pub(crate) struct Outgoing<'a> {
+    pub method: &'a str,
+    pub url: &'a str,
+    pub headers: &'a [(&'a str, &'a str)],
+    pub body: Option<&'a str>,
+}
+
+/// The one place that performs a request; the response headers come back for the callers that read
+/// rate limits, ETags or `Retry-After`.
+pub(crate) async fn send(
+    outgoing: &Outgoing<'_>,
+    signal: Option<&AbortSignal>,
+) -> Result<(BytesResponse, gloo_net::http::Headers), NetError> {
+    let url = outgoing.url;
     let started = now_ms();
     let unreachable = |detail: String| NetError::Unreachable {
         url: url.to_string(),
@@ -101,12 +133,17 @@ async fn get_bytes(
     // appends a stray "&" to any query it already has: the URL sent must be the one the core planned
     // and the snapshot records.
     let init = web_sys::RequestInit::new();
-    init.set_method("GET");
+    init.set_method(outgoing.method);
     let headers = web_sys::Headers::new().map_err(|_| unreachable("no Headers".to_string()))?;
-    headers
-        .set("Accept", accept)
-        .map_err(|_| unreachable("the Accept header was refused".to_string()))?;
+    for (name, value) in outgoing.headers {
+        headers
+            .set(name, value)
+            .map_err(|_| unreachable(format!("the {name} header was refused")))?;
+    }
     init.set_headers(&headers);
+    if let Some(body) = outgoing.body {
+        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    }
     init.set_signal(signal);
     let request = web_sys::Request::new_with_str_and_init(url, &init)
         .map_err(|_| unreachable("the browser refused this address".to_string()))?;
@@ -119,15 +156,26 @@ async fn get_bytes(
             other => unreachable(other.to_string()),
         })?;
     let status = response.status();
+    let response_headers = response.headers();
     let body = response.binary().await.map_err(|error| match error {
         gloo_net::Error::JsError(js) if js.name == "AbortError" => NetError::Aborted,
         other => unreachable(format!("the response was cut off: {other}")),
     })?;
-    Ok(BytesResponse {
-        status,
-        body,
-        elapsed_ms: now_ms() - started,
-    })
+    Ok((
+        BytesResponse {
+            status,
+            body,
+            elapsed_ms: now_ms() - started,
+        },
+        response_headers,
+    ))
+}
+
+/// Text as the Fetch standard's `text()` decodes it: UTF-8, a leading byte-order mark dropped,
+/// invalid bytes replaced.
+pub(crate) fn decode_text(body: &[u8]) -> String {
+    let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
+    String::from_utf8_lossy(body).into_owned()
 }
 
 /// A GET whose body is text (the Atlas API and RIPEstat), decoded as the Fetch standard's `text()`
@@ -138,13 +186,9 @@ pub async fn get_text(
     signal: Option<&AbortSignal>,
 ) -> Result<TextResponse, NetError> {
     let response = get_bytes(url, accept, signal).await?;
-    let body = response
-        .body
-        .strip_prefix(b"\xef\xbb\xbf")
-        .unwrap_or(&response.body);
     Ok(TextResponse {
         status: response.status,
-        text: String::from_utf8_lossy(body).into_owned(),
+        text: decode_text(&response.body),
         elapsed_ms: response.elapsed_ms,
     })
 }
@@ -342,7 +386,7 @@ impl Pacer {
 
 /// Waits `ms`, or less if the author cancels meanwhile, so a Cancel is felt at once even while a
 /// throttled lane waits seconds for its next start.
-async fn sleep_ms(ms: f64, signal: Option<&AbortSignal>) {
+pub(crate) async fn sleep_ms(ms: f64, signal: Option<&AbortSignal>) {
     let Some(window) = web_sys::window() else {
         return;
     };

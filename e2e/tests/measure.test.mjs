@@ -1,0 +1,256 @@
+// End-to-end tests of the "Measure now" cell against the replay server: Globalping measurements
+// created and followed (in progress, then the recorded official example responses), an HTTP check with
+// its verdict, a reload mid-measurement that resumes the saved ID, a re-run on the same probes with its
+// before/after comparison, a rate-limit refusal, and RIPE Atlas creation with a test key (cost preview,
+// confirmation, wrong key, CORS refusal with the create-at-the-source fallback). Every test checks that
+// the key went only to the Atlas create request and is in no link, file, export or stored notebook.
+// Expected values are read from the fixtures.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ATLAS_TEST_KEY, requestsCarrying, globalpingFixturesDir } from '../servers.mjs';
+import { useServers, freshPage, addCell, canvasColourCount } from '../helpers.mjs';
+
+const env = useServers();
+const recording = (name) => JSON.parse(fs.readFileSync(path.join(globalpingFixturesDir, name), 'utf8'));
+const ping = recording('get-ping-measurement-response.json');
+const httpCheck = recording('get-http-measurement-response.json');
+
+function settingsFor(extra = {}) {
+  return {
+    'atlas-base-url': env.replay.origin,
+    'globalping-base-url': env.replay.origin,
+    ...extra,
+  };
+}
+
+async function measureCell(page) {
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await addCell(page, '+ Measure now');
+  return page.locator('article.cell[data-kind="Measure now"]').last();
+}
+
+const posts = (service) => env.replay.requests.filter((r) => r.service === service && r.method === 'POST');
+const gets = (pathPart) => env.replay.requests.filter((r) => r.method === 'GET' && r.path.includes(pathPart));
+
+test('Globalping ping from 5 probes per continent: created, followed while in progress, shown like an imported measurement', async () => {
+  env.replay.globalpingInProgressPolls = 3;
+  const { context, page, errors } = await freshPage(env, { settings: settingsFor() });
+  const cell = await measureCell(page);
+  await cell.locator('input[name="measure-target"]').fill(ping.target);
+  assert.equal(await cell.locator('input[name="measure-locations"]').inputValue(), '5 per continent');
+  const before = posts('globalping').length;
+  await cell.getByRole('button', { name: 'Run', exact: true }).click();
+  // In progress first (the replay answers three polls in progress), then finished.
+  await cell.locator('.run-headline', { hasText: 'in progress' }).waitFor();
+  await cell.locator('.run-headline', { hasText: 'finished' }).waitFor();
+  const created = posts('globalping').slice(before);
+  assert.equal(created.length, 1);
+  const body = JSON.parse(created[0].body);
+  assert.equal(body.type, 'ping');
+  assert.equal(body.target, ping.target);
+  assert.deepEqual(body.locations.map((l) => [l.magic, l.limit]).sort(),
+    [['Africa', 5], ['Asia', 5], ['Europe', 5], ['North America', 5], ['Oceania', 5], ['South America', 5]]);
+  // Polls spaced by the poll interval: no two GETs of the measurement within 500 ms.
+  const polls = gets(`/v1/measurements/${ping.id}`);
+  assert.ok(polls.length >= 4, `${polls.length} polls`);
+  assert.match(await cell.locator('.run-headline').first().innerText(), new RegExp(`Globalping measurement ${ping.id}`));
+  // The same views as an imported measurement: the headline, the continent table and the map.
+  const view = cell.locator('.latency-view');
+  await view.locator('canvas').waitFor();
+  const result = ping.results[0];
+  assert.match(await view.innerText(), new RegExp(`Ping Globalping measurement ${ping.id} to ${ping.target}: 1 results from 1 probes`));
+  assert.match(await view.innerText(), new RegExp(`${result.result.stats.min.toFixed(1)}`));
+  assert.ok(await canvasColourCount(cell) > 20, 'the map is drawn');
+  // The measurement is kept in the notebook as received.
+  const stored = await page.evaluate(() => localStorage.getItem('vantage.notebook'));
+  assert.ok(stored.includes(ping.id));
+  assert.deepEqual(errors, []);
+  await context.close();
+  env.replay.globalpingInProgressPolls = 1;
+});
+
+test('an HTTP check from many places: the verdict, a map coloured by status, timings and TLS per probe', async () => {
+  const { context, page, errors } = await freshPage(env, { settings: settingsFor() });
+  const cell = await measureCell(page);
+  await cell.locator('select[name="measure-test"]').selectOption('http');
+  await cell.locator('input[name="measure-target"]').fill(httpCheck.target);
+  await cell.getByRole('button', { name: 'Run', exact: true }).click();
+  await cell.locator('.run-headline', { hasText: 'finished' }).waitFor();
+  const verdict = cell.locator('.http-verdict');
+  const codes = httpCheck.results.map((r) => r.result.statusCode);
+  const locations = codes.length;
+  assert.match(await verdict.innerText(), locations === 1
+    ? new RegExp(`HTTP ${codes[0]} from the one location \\(${httpCheck.results[0].probe.continent === 'AS' ? 'Asia' : '.+'}\\)`)
+    : new RegExp(`HTTP ${codes[0]} from all ${locations} locations`));
+  const row = cell.locator('table.http-rows tbody tr').first();
+  const timings = httpCheck.results[0].result.timings;
+  assert.match(await row.innerText(), new RegExp(`HTTP ${codes[0]}`));
+  assert.match(await row.innerText(), new RegExp(`\\b${Math.round(timings.total)}\\b`));
+  const tls = httpCheck.results[0].result.tls;
+  if (tls) assert.match(await row.innerText(), new RegExp(tls.protocol));
+  await cell.locator('.http-view canvas').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a reload mid-measurement resumes following the saved ID; a re-run on the same probes compares before and after', async () => {
+  env.replay.globalpingInProgressPolls = 100000;
+  const { context, page, errors } = await freshPage(env, { settings: settingsFor() });
+  const cell = await measureCell(page);
+  await cell.locator('input[name="measure-target"]').fill(ping.target);
+  await cell.getByRole('button', { name: 'Run', exact: true }).click();
+  await cell.locator('.run-headline', { hasText: 'in progress' }).waitFor();
+  await page.reload();
+  env.replay.globalpingInProgressPolls = 0;
+  const resumed = page.locator('article.cell[data-kind="Measure now"]').last();
+  await resumed.locator('.run-headline', { hasText: 'finished' }).waitFor();
+  assert.equal(await resumed.locator('input[name="measure-target"]').inputValue(), ping.target);
+
+  // Run again on the same probes: Globalping is asked to reuse the first measurement's probes.
+  const before = posts('globalping').length;
+  await resumed.getByRole('button', { name: 'Run again on the same probes' }).click();
+  await resumed.locator('.comparison').waitFor();
+  const body = JSON.parse(posts('globalping').slice(before)[0].body);
+  assert.equal(body.locations, ping.id);
+  assert.equal(await resumed.locator('.measure-run').count(), 2);
+  assert.match(await resumed.locator('.comparison-summary').innerText(), /1 probe/);
+  assert.deepEqual(errors, []);
+  await context.close();
+  env.replay.globalpingInProgressPolls = 1;
+});
+
+test('a Globalping refusal (hourly limit) is shown with what to do, and the form is kept', async () => {
+  const { context, page } = await freshPage(env, { settings: settingsFor() });
+  const cell = await measureCell(page);
+  await cell.locator('input[name="measure-target"]').fill(ping.target);
+  env.replay.globalpingFailures.set('create', 'measurements429:rateLimitExceeded');
+  await cell.getByRole('button', { name: 'Run', exact: true }).click();
+  const error = cell.locator('.error');
+  await error.waitFor({ timeout: 30000 });
+  env.replay.globalpingFailures.clear();
+  assert.match(await error.innerText(), /hourly rate limit/i);
+  assert.match(await error.innerText(), /token|wait|later/i);
+  assert.equal(await cell.locator('input[name="measure-target"]').inputValue(), ping.target);
+  assert.equal(await cell.locator('.measure-run').count(), 0);
+  await context.close();
+});
+
+async function atlasCell(page) {
+  const cell = await measureCell(page);
+  await cell.locator('select[name="measure-platform"]').selectOption('atlas');
+  await cell.locator('input[name="measure-target"]').fill('at-vie-as1853.anchors.atlas.ripe.net');
+  await cell.locator('input[name="measure-locations"]').fill('WW:5');
+  return cell;
+}
+
+test('RIPE Atlas with a test key: cost preview, confirmation, followed to the results; the key goes only to the Atlas create request and is in no link, file or storage item but its own', async () => {
+  const { context, page, errors } = await freshPage(env, { settings: settingsFor({ 'atlas-api-key': ATLAS_TEST_KEY }) });
+  const cell = await atlasCell(page);
+  assert.match(await cell.locator('.atlas-cost').innerText(), /credits/);
+  const before = env.replay.requests.length;
+  await cell.getByRole('button', { name: 'Run', exact: true }).click();
+  const confirm = cell.locator('.atlas-confirm');
+  await confirm.waitFor();
+  assert.match(await confirm.innerText(), /costs about \d+ credits/);
+  assert.equal(env.replay.requests.length, before, 'nothing is sent before the confirmation');
+  await confirm.getByRole('button', { name: 'Confirm and create' }).click();
+  await cell.locator('.latency-view canvas').waitFor({ timeout: 60000 });
+  assert.match(await cell.locator('.run-headline').first().innerText(), /RIPE Atlas measurement 3359986/);
+  const created = posts('atlas');
+  assert.equal(created.length >= 1, true);
+  const definition = JSON.parse(created.at(-1).body);
+  assert.equal(definition.definitions[0].type, 'ping');
+  assert.equal(definition.is_oneoff, true);
+  assert.deepEqual(definition.probes, [{ type: 'area', value: 'WW', requested: 5 }]);
+
+  // The key: only in the Authorization header of the Atlas create request.
+  const carrying = requestsCarrying(env.replay, ATLAS_TEST_KEY);
+  assert.ok(carrying.length >= 1);
+  for (const request of carrying) {
+    assert.equal(request.method, 'POST');
+    assert.equal(request.path, '/api/v2/measurements/');
+    assert.equal(request.headers.authorization, `Key ${ATLAS_TEST_KEY}`);
+    assert.ok(!request.url.includes(ATLAS_TEST_KEY));
+    assert.ok(!(request.body ?? '').includes(ATLAS_TEST_KEY));
+  }
+  // Not in the share link, the saved file, the autosaved notebook or the settings.
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = await page.locator('textarea.share-link').inputValue();
+  assert.ok(!link.includes(ATLAS_TEST_KEY));
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Save file' }).click(),
+  ]);
+  const file = fs.readFileSync(await download.path(), 'utf8');
+  assert.ok(file.includes('3359986') && !file.includes(ATLAS_TEST_KEY));
+  const storage = await page.evaluate(() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])));
+  for (const [key, value] of Object.entries(storage)) {
+    assert.ok(!value.includes(ATLAS_TEST_KEY), `localStorage ${key} holds the key`);
+  }
+  const session = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => sessionStorage.getItem(k).includes('8f0c2a54')));
+  assert.deepEqual(session, ['vantage.secret.atlas-key'], 'the key is kept only in its own session item');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a wrong Atlas key gets the API\'s message and what to do; nothing is created', async () => {
+  const wrong = '00000000-1111-4222-8333-444444444444';
+  const { context, page } = await freshPage(env, { settings: settingsFor({ 'atlas-api-key': wrong }) });
+  const cell = await atlasCell(page);
+  await cell.getByRole('button', { name: 'Run', exact: true }).click();
+  await cell.getByRole('button', { name: 'Confirm and create' }).click();
+  const error = cell.locator('.error');
+  await error.waitFor();
+  assert.match(await error.innerText(), /The provided API key does not exist/);
+  assert.match(await error.innerText(), /atlas\.ripe\.net\/keys/);
+  assert.equal(await cell.locator('.measure-run').count(), 0);
+  await context.close();
+});
+
+test('when Atlas refuses the cross-origin request, the cell shows the definition and the ripe-atlas-tools command, then follows the pasted ID', async () => {
+  env.replay.atlasCreateCors = 'refuse';
+  const { context, page, errors } = await freshPage(env, { settings: settingsFor({ 'atlas-api-key': ATLAS_TEST_KEY }) });
+  const cell = await atlasCell(page);
+  await cell.getByRole('button', { name: 'Run', exact: true }).click();
+  await cell.getByRole('button', { name: 'Confirm and create' }).click();
+  const fallback = cell.locator('.atlas-fallback');
+  await fallback.waitFor();
+  env.replay.atlasCreateCors = 'allow';
+  const definition = JSON.parse(await fallback.locator('pre.atlas-definition').innerText());
+  assert.equal(definition.definitions[0].target, 'at-vie-as1853.anchors.atlas.ripe.net');
+  assert.ok(!JSON.stringify(definition).includes(ATLAS_TEST_KEY));
+  const command = await fallback.locator('pre.atlas-command').innerText();
+  assert.match(command, /^ripe-atlas measure ping /);
+  assert.match(command, /--from-area WW/);
+  assert.ok(!command.includes(ATLAS_TEST_KEY));
+  await fallback.locator('input[name="measure-pasted-id"]').fill('3359986');
+  await fallback.getByRole('button', { name: 'Follow it' }).click();
+  await cell.locator('.latency-view canvas').waitFor({ timeout: 60000 });
+  assert.deepEqual(errors.filter((e) => !/Failed to fetch|CORS|net::ERR_FAILED|Access-Control/.test(e)), []);
+  await context.close();
+});
+
+test('a shared report holding a run still in progress contacts nobody: the reader sees what arrived and a Follow button', async () => {
+  const { offlineReader, fragmentFor } = await import('../helpers.mjs');
+  const { globalpingInProgress } = await import('../servers.mjs');
+  const pending = globalpingInProgress(ping);
+  const notebook = {
+    title: 'Pending run',
+    cells: [{ id: 1, body: { kind: 'measure', form: { platform: 'globalping', test: 'ping', target: ping.target, locations: '5 per continent' },
+      runs: [{ started_at_unix_ms: 1689359152414, request_body: '{}',
+        data: { platform: 'globalping', id: ping.id, measurement_text: JSON.stringify(pending), fetched_at_unix_ms: 1689359152414, url: 'https://api.globalping.io/v1/measurements/' } }] } }],
+  };
+  const { context, page, errors, outside } = await offlineReader(env);
+  const before = env.replay.requests.length;
+  await page.goto(`${env.web.origin}/#${fragmentFor(notebook)}`);
+  const cell = page.locator('article.cell[data-kind="Measure now"]');
+  await cell.locator('.run-headline', { hasText: 'in progress' }).waitFor();
+  await cell.getByRole('button', { name: 'Follow' }).waitFor();
+  await page.waitForTimeout(1500); // long enough for a resumed poll (0.7 s) to have been sent
+  assert.deepEqual(outside, []);
+  assert.equal(env.replay.requests.length, before);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
