@@ -254,3 +254,32 @@ test('a shared report holding a run still in progress contacts nobody: the reade
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('an imported Atlas measurement is measured again now on the same probes, and before and after are compared', async () => {
+  const { context, page, errors } = await freshPage(env, { settings: settingsFor({ 'atlas-api-key': ATLAS_TEST_KEY }) });
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await addCell(page, '+ Atlas measurement');
+  const atlas = page.locator('article.cell[data-kind="Atlas measurement"]').last();
+  await atlas.locator('input[name="measurement"]').fill('3359986');
+  await atlas.getByRole('button', { name: /^Fetch/ }).click();
+  await atlas.locator('.latency-view canvas').waitFor();
+  await atlas.getByRole('button', { name: /Measure again now on the same probes/ }).click();
+  const cell = page.locator('article.cell[data-kind="Measure now"]').last();
+  await cell.locator('.measure-run').first().waitFor();
+  assert.equal(await cell.locator('select[name="measure-platform"]').inputValue(), 'atlas');
+  const locations = await cell.locator('input[name="measure-locations"]').inputValue();
+  assert.match(locations, /^probes [\d,]+$/);
+  // The imported results are the first run, so the button starts a new one.
+  await cell.getByRole('button', { name: 'Run new', exact: true }).click();
+  await cell.getByRole('button', { name: 'Confirm and create' }).click();
+  await cell.locator('.comparison').waitFor({ timeout: 60000 });
+  const definition = JSON.parse(posts('atlas').at(-1).body);
+  assert.equal(definition.probes[0].type, 'probes');
+  assert.equal(definition.probes[0].value, locations.replace(/^probes /, ''));
+  // The replay returns the same recorded measurement, so every probe is in both runs, unchanged.
+  const probes = locations.replace(/^probes /, '').split(',').length;
+  assert.equal(await cell.locator('.comparison tbody tr').count(), probes);
+  assert.equal(await cell.locator('.comparison tbody tr.changed').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -17,7 +17,6 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::atlas::parse_results;
 use crate::geo::country_name;
 
 /// The most probes one measurement may ask for, over all its probe selections: the quota "≤1000 probes
@@ -1937,20 +1936,8 @@ impl fmt::Display for ApiKey {
 /// sorted, at most `requested_cap` of them (and never more than one measurement may use). `None` when
 /// the results name no probe or the cap is 0.
 pub fn reuse_probes(results_text: &str, requested_cap: u32) -> Option<ProbeRequest> {
-    let mut ids: Vec<u64> = parse_results(results_text)
-        .results
-        .iter()
-        .map(|result| result.prb_id())
-        .collect();
-    if let Ok(Value::Array(rows)) = serde_json::from_str::<Value>(results_text) {
-        ids.extend(
-            rows.iter()
-                .filter_map(|row| row.get("prb_id").and_then(Value::as_u64)),
-        );
-    }
+    let mut ids = crate::atlas::probe_ids(results_text);
     ids.retain(|id| *id > 0);
-    ids.sort_unstable();
-    ids.dedup();
     let cap = requested_cap.min(MAX_PROBES_PER_MEASUREMENT) as usize;
     if cap == 0 || ids.is_empty() {
         return None;

@@ -344,6 +344,23 @@ pub fn parse_results(text: &str) -> ParsedResults {
     out
 }
 
+/// Every probe ID in a results body, sorted and distinct: those of the parsed results plus any
+/// `prb_id` of an array entry the parsers rejected, so a result shown as a diagnostic still has its
+/// probe described (and counts when the same probes are asked for again).
+pub fn probe_ids(results_text: &str) -> Vec<u64> {
+    let mut ids: Vec<u64> = parse_results(results_text)
+        .results
+        .iter()
+        .map(AtlasResult::prb_id)
+        .collect();
+    if let Ok(rows) = serde_json::from_str::<Vec<Value>>(results_text) {
+        ids.extend(rows.iter().filter_map(|row| row.get("prb_id")?.as_u64()));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

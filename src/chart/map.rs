@@ -519,12 +519,16 @@ pub struct CategoryMarker {
     pub category: Option<usize>,
 }
 
-/// Draws vantages coloured by answer set, with a legend naming each set (`legend[i]` for category
-/// `i`; categories past the palette share "other").
+/// The legend title of the DNS answer-set maps.
+pub const ANSWER_SET_TITLE: &str = "answer set:";
+
+/// Draws vantages coloured by category (an answer set, an HTTP status), with a legend titled `title`
+/// naming each (`legend[i]` for category `i`; categories past the palette share "other").
 pub fn draw_answer_map<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     markers: &[CategoryMarker],
     legend: &[String],
+    title: &str,
 ) -> Result<MapLayout, DrawingAreaErrorKind<DB::ErrorType>> {
     let layout = draw_world(area)?;
     // Failures first, then the largest answer set first: the minorities (where outliers are) end up
@@ -545,6 +549,7 @@ pub fn draw_answer_map<DB: DrawingBackend>(
         area,
         &layout,
         legend,
+        title,
         markers.iter().any(|m| m.category.is_none()),
     )?;
     Ok(layout)
@@ -554,13 +559,15 @@ fn draw_category_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     layout: &MapLayout,
     legend: &[String],
+    title: &str,
     any_failed: bool,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let top = i32::try_from(layout.height_px.saturating_sub(LEGEND_HEIGHT_PX)).unwrap_or(0) + 8;
     let text = ("sans-serif", 12).into_font().color(&BLACK);
     let mut x = 8;
-    area.draw(&Text::new("answer set:", (x, top), text.clone()))?;
-    x += 74;
+    area.draw(&Text::new(title.to_string(), (x, top), text.clone()))?;
+    // About 6.5 px per character of the 12 px sans-serif, as for the entries below.
+    x += i32::try_from(title.chars().count() * 13 / 2).unwrap_or(74) + 8;
     let shown = legend.len().min(super::scale::CATEGORY_COLOURS.len());
     let mut entries: Vec<(RGBColor, String)> = legend[..shown]
         .iter()
@@ -598,11 +605,12 @@ fn draw_category_legend<DB: DrawingBackend>(
 pub fn answer_map_svg(
     markers: &[CategoryMarker],
     legend: &[String],
+    title: &str,
     width_px: u32,
     height_px: u32,
 ) -> String {
     svg_document(width_px, height_px, |area| {
-        draw_answer_map(area, markers, legend).map(|_| ())
+        draw_answer_map(area, markers, legend, title).map(|_| ())
     })
 }
 
@@ -636,6 +644,8 @@ pub enum MapContent {
     Answers {
         markers: Vec<CategoryMarker>,
         legend: Vec<String>,
+        /// What the categories are ("answer set:", "HTTP status:").
+        title: String,
     },
 }
 
@@ -646,7 +656,11 @@ impl MapContent {
     ) -> Result<MapLayout, DrawingAreaErrorKind<DB::ErrorType>> {
         match self {
             MapContent::Latency { markers, overlay } => draw_latency_map(area, markers, overlay),
-            MapContent::Answers { markers, legend } => draw_answer_map(area, markers, legend),
+            MapContent::Answers {
+                markers,
+                legend,
+                title,
+            } => draw_answer_map(area, markers, legend, title),
         }
     }
 
@@ -667,9 +681,11 @@ impl MapContent {
             MapContent::Latency { markers, overlay } => {
                 latency_map_svg(markers, overlay, width_px, height_px)
             }
-            MapContent::Answers { markers, legend } => {
-                answer_map_svg(markers, legend, width_px, height_px)
-            }
+            MapContent::Answers {
+                markers,
+                legend,
+                title,
+            } => answer_map_svg(markers, legend, title, width_px, height_px),
         }
     }
 }
@@ -854,7 +870,7 @@ mod tests {
             },
         ];
         let legend = vec!["A (1)".to_string(), "B (1)".to_string()];
-        let svg = answer_map_svg(&markers, &legend, 960, 520);
+        let svg = answer_map_svg(&markers, &legend, ANSWER_SET_TITLE, 960, 520);
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("answer set:") && svg.contains("A (1)") && svg.contains("no answer"));
         // Two placed dots and two legend dots, each filled and outlined; the NaN marker is skipped.
@@ -868,12 +884,13 @@ mod tests {
         let content = MapContent::Answers {
             markers: markers.to_vec(),
             legend,
+            title: ANSWER_SET_TITLE.to_string(),
         };
         assert_eq!(content.svg(960, 520), svg);
         assert_eq!(content.positions()[1], (139.69, 35.68));
         // Many sets: the palette runs out and the rest are "other".
         let many: Vec<String> = (0..10).map(|n| format!("S{n}")).collect();
-        assert!(answer_map_svg(&[], &many, 960, 520).contains("3 other sets"));
+        assert!(answer_map_svg(&[], &many, ANSWER_SET_TITLE, 960, 520).contains("3 other sets"));
     }
 
     #[test]

@@ -202,21 +202,7 @@ fn rebase(next: &str, base: &str) -> String {
     }
 }
 
-/// Every probe ID in a results body, sorted: those of the parsed results plus any `prb_id` of an
-/// array entry the parsers rejected, so a result shown as a diagnostic still has its probe described.
-pub fn probe_ids(results_text: &str) -> Vec<u64> {
-    let mut ids: Vec<u64> = parse_results(results_text)
-        .results
-        .iter()
-        .map(|result| result.prb_id())
-        .collect();
-    if let Ok(rows) = serde_json::from_str::<Vec<serde_json::Value>>(results_text) {
-        ids.extend(rows.iter().filter_map(|row| row.get("prb_id")?.as_u64()));
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
+pub use crate::atlas::probe_ids;
 
 /// A safety cap on probe pages followed per batch: a `next` chain longer than this is a server bug,
 /// not data (500 probes per page already covers a 1000-probe measurement in two pages).

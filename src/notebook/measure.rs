@@ -350,3 +350,360 @@ impl MeasureCell {
         Ok(request)
     }
 }
+
+/// What a results body measured, for repeating it: the test, its target (the host name if the
+/// measurement had one), and for DNS the question type.
+fn measured(snapshot: &AtlasSnapshot) -> Option<(TestType, String, Option<String>)> {
+    use crate::atlas::AtlasResult;
+    let parsed = crate::atlas::parse_results(&snapshot.results_text);
+    parsed.results.iter().find_map(|result| match result {
+        AtlasResult::Ping(ping) => Some((
+            TestType::Ping,
+            ping.dst_name.clone().or_else(|| ping.dst_addr.clone())?,
+            None,
+        )),
+        AtlasResult::Traceroute(trace) => Some((
+            TestType::Traceroute,
+            trace.dst_name.clone().or_else(|| trace.dst_addr.clone())?,
+            None,
+        )),
+        AtlasResult::Dns(dns) => {
+            let question = dns.primary()?.question()?;
+            Some((
+                TestType::Dns,
+                question.name.trim_end_matches('.').to_string(),
+                Some(question.rtype.to_string()),
+            ))
+        }
+    })
+}
+
+impl MeasureCell {
+    /// A "Measure now" cell that repeats an imported Atlas measurement on the same probes: the form
+    /// filled from the results (test, target, the measurement's probes as the selection), and the
+    /// imported data as its first run, so the next run is compared with it.
+    pub fn again_from_atlas(snapshot: &Rc<AtlasSnapshot>) -> Result<MeasureCell, String> {
+        let (test, target, query_type) = measured(snapshot).ok_or_else(|| {
+            "These results hold no ping, traceroute or DNS result to repeat.".to_string()
+        })?;
+        let parsed = crate::atlas::parse_results(&snapshot.results_text);
+        let msm_id = match &snapshot.source {
+            SnapshotSource::Api { msm_id, .. } => Some(*msm_id),
+            _ => parsed
+                .results
+                .first()
+                .map(|r| r.msm_id())
+                .filter(|id| *id > 0),
+        };
+        let probes = reuse_probes(&snapshot.results_text, 1000)
+            .ok_or_else(|| "These results name no probe to measure from again.".to_string())?;
+        // An explicit list of the probes that answered: an `msm` selection would let Atlas pick any
+        // of the earlier measurement's probes, and the comparison needs the same ones.
+        let locations = crate::atlas::create::format_probe_requests(&[probes]);
+        let form = MeasureForm {
+            platform: Platform::Atlas,
+            test,
+            target,
+            locations,
+            query_type: query_type.unwrap_or_else(|| "A".to_string()),
+            ..MeasureForm::default()
+        };
+        let first = MeasureRun {
+            started_at_unix_ms: snapshot.fetched_at_unix_ms,
+            request_body: String::new(),
+            data: RunData::Atlas {
+                msm_id: msm_id.unwrap_or(0),
+                status_name: "imported".to_string(),
+                snapshot: Some(snapshot.clone()),
+            },
+        };
+        Ok(MeasureCell {
+            form,
+            runs: vec![Rc::new(first)],
+            inference: super::InferenceChoices::default(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notebook::{Action, AppState, Cell, CellBody, CellId, FetchState, Notebook, apply};
+
+    const GP_PING: &str =
+        include_str!("../../tests/fixtures/globalping/get-ping-measurement-response.json");
+    const GP_HTTP: &str =
+        include_str!("../../tests/fixtures/globalping/get-http-measurement-response.json");
+    const ATLAS_PING: &str = include_str!("../../tests/fixtures/atlas/ping_latest_msm3359986.json");
+
+    fn form(target: &str) -> MeasureForm {
+        MeasureForm {
+            target: target.to_string(),
+            ..MeasureForm::default()
+        }
+    }
+
+    fn globalping_run(text: &str) -> MeasureRun {
+        let measurement = parse_measurement(text).expect("a measurement");
+        MeasureRun {
+            started_at_unix_ms: 1_689_359_152_414,
+            request_body: "{}".to_string(),
+            data: RunData::Globalping {
+                id: measurement.id,
+                measurement_text: Some(text.to_string()),
+                fetched_at_unix_ms: 1_689_359_153_207,
+                url: "https://api.globalping.io/v1/measurements/".to_string(),
+            },
+        }
+    }
+
+    /// The recording as the API shows it while its probes still run (derived here: the fixtures
+    /// hold no captured in-progress response).
+    fn in_progress(text: &str) -> String {
+        let mut value: serde_json::Value = serde_json::from_str(text).expect("json");
+        value["status"] = "in-progress".into();
+        for result in value["results"].as_array_mut().expect("results") {
+            result["result"] = serde_json::json!({"status": "in-progress", "rawOutput": ""});
+        }
+        value.to_string()
+    }
+
+    #[test]
+    fn the_default_form_asks_for_five_probes_on_each_continent() {
+        let request = form("telegram.org")
+            .globalping_request(false)
+            .expect("valid");
+        assert_eq!(request.probes_requested(), 30);
+        let body = request.to_body();
+        assert_eq!(body["type"], "ping");
+        assert_eq!(body["target"], "telegram.org");
+        assert_eq!(body["locations"].as_array().map(Vec::len), Some(6));
+        assert!(
+            body["locations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|l| l["limit"] == 5)
+        );
+        assert_eq!(body["measurementOptions"]["packets"], 3);
+    }
+
+    #[test]
+    fn bad_forms_say_what_to_fix_and_send_nothing() {
+        assert!(form("").globalping_request(false).is_err());
+        let mut zero = form("telegram.org");
+        zero.locations = "0 per continent".to_string();
+        assert_eq!(
+            zero.globalping_request(false),
+            Err("Ask for at least 1 probe per continent.".to_string())
+        );
+        let mut many = form("telegram.org");
+        many.locations = "9 per continent".to_string();
+        let anonymous = many.globalping_request(false).expect_err("54 probes > 50");
+        assert!(anonymous.contains("50"), "{anonymous}");
+        assert!(many.globalping_request(true).is_ok(), "a token allows 500");
+        let mut packets = form("telegram.org");
+        packets.packets = "40".to_string();
+        assert!(
+            packets
+                .globalping_request(false)
+                .unwrap_err()
+                .contains("1 to 16")
+        );
+        let mut http_on_atlas = form("telegram.org");
+        http_on_atlas.platform = Platform::Atlas;
+        http_on_atlas.test = TestType::Http;
+        http_on_atlas.locations = ATLAS_DEFAULT_PROBES.to_string();
+        assert!(
+            http_on_atlas
+                .atlas_request()
+                .unwrap_err()
+                .contains("Globalping")
+        );
+    }
+
+    #[test]
+    fn an_http_form_splits_path_and_query() {
+        let mut http = form("web.telegram.org");
+        http.test = TestType::Http;
+        http.http_path = "/k/?lang=en".to_string();
+        let body = http.globalping_request(false).expect("valid").to_body();
+        assert_eq!(body["measurementOptions"]["request"]["path"], "/k/");
+        assert_eq!(body["measurementOptions"]["request"]["query"], "lang=en");
+        assert_eq!(body["measurementOptions"]["request"]["method"], "GET");
+    }
+
+    #[test]
+    fn an_atlas_form_becomes_a_one_off_definition() {
+        let mut ping = form("ripe.net");
+        ping.platform = Platform::Atlas;
+        ping.locations = "WW:50, NL:10".to_string();
+        let body = ping.atlas_request().expect("valid").to_body();
+        assert_eq!(body["is_oneoff"], true);
+        assert_eq!(body["definitions"][0]["type"], "ping");
+        assert_eq!(body["definitions"][0]["target"], "ripe.net");
+        assert_eq!(body["probes"][0]["type"], "area");
+        assert_eq!(body["probes"][0]["requested"], 50);
+        assert_eq!(body["probes"][1]["value"], "NL");
+        // DNS: the name is the question; no resolver means each probe's own.
+        let mut dns = form("telegram.org");
+        dns.platform = Platform::Atlas;
+        dns.test = TestType::Dns;
+        dns.locations = "WW:5".to_string();
+        let body = dns.atlas_request().expect("valid").to_body();
+        assert_eq!(body["definitions"][0]["query_argument"], "telegram.org");
+        assert_eq!(body["definitions"][0]["use_probe_resolver"], true);
+    }
+
+    #[test]
+    fn a_globalping_run_is_pending_until_finished_and_feeds_the_latency_views() {
+        let running = globalping_run(&in_progress(GP_PING));
+        assert!(running.is_pending());
+        assert!(running.atlas_view().is_none(), "nothing has reported yet");
+        let done = globalping_run(GP_PING);
+        assert!(!done.is_pending());
+        let view = done.atlas_view().expect("a ping adapts");
+        assert_eq!(
+            view.source,
+            SnapshotSource::Globalping {
+                id: "nzGzfAGL7sZfUs3c".to_string(),
+                url: "https://api.globalping.io/v1/measurements/".to_string()
+            }
+        );
+        let analysis = crate::latency::analyse(&view.results_text, &view.probes);
+        assert_eq!(analysis.probes.len(), 1);
+        let probe = &analysis.probes[0];
+        assert_eq!(probe.rtt_min_ms, Some(24.174));
+        assert_eq!(probe.latitude, Some(-36.87));
+        // An HTTP check has its own view, not the latency one.
+        assert!(globalping_run(GP_HTTP).atlas_view().is_none());
+        assert!(globalping_run(GP_HTTP).globalping().is_some());
+    }
+
+    fn state_with_measure_cell() -> AppState {
+        AppState::new(Notebook {
+            title: "t".to_string(),
+            cells: vec![Cell {
+                id: CellId(1),
+                body: CellBody::Measure(MeasureCell::default()),
+            }],
+        })
+    }
+
+    fn cell(state: &AppState) -> &MeasureCell {
+        match &state.notebook.cells[0].body {
+            CellBody::Measure(measure) => measure,
+            other => panic!("not a measure cell: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_run_is_stored_at_once_and_only_its_own_updates_replace_it() {
+        let id = CellId(1);
+        let started = globalping_run(&in_progress(GP_PING));
+        let state = apply(
+            state_with_measure_cell(),
+            Action::FetchProgress {
+                id,
+                step: "Following…".to_string(),
+            },
+        );
+        let state = apply(
+            state,
+            Action::MeasureRunStarted {
+                id,
+                run: started.clone(),
+            },
+        );
+        assert_eq!(cell(&state).runs.len(), 1);
+        assert!(cell(&state).current().unwrap().is_pending());
+        // An update of another measurement (a late answer of an earlier run) changes nothing.
+        let mut other = globalping_run(GP_PING);
+        if let RunData::Globalping { id, .. } = &mut other.data {
+            *id = "someOtherId".to_string();
+        }
+        let state = apply(
+            state,
+            Action::MeasureRunUpdated {
+                id,
+                run: other,
+                done: false,
+            },
+        );
+        assert!(cell(&state).current().unwrap().is_pending());
+        let state = apply(
+            state,
+            Action::MeasureRunUpdated {
+                id,
+                run: globalping_run(GP_PING),
+                done: true,
+            },
+        );
+        assert!(!cell(&state).current().unwrap().is_pending());
+        assert_eq!(state.fetch_state(id), &FetchState::Idle);
+        // The run, its ID and what it received survive the notebook file.
+        let text = crate::notebook::file::to_compact_text(&state.notebook);
+        let back = crate::notebook::file::from_file_text(&text).expect("reads back");
+        assert_eq!(back, state.notebook);
+        assert!(text.contains("nzGzfAGL7sZfUs3c"));
+    }
+
+    #[test]
+    fn a_rerun_reuses_the_probes_of_the_current_run() {
+        let mut measure = MeasureCell {
+            form: form("cdn.jsdelivr.net"),
+            ..MeasureCell::default()
+        };
+        measure.runs.push(Rc::new(globalping_run(GP_PING)));
+        let request = measure.rerun_globalping(false).expect("valid");
+        assert_eq!(
+            request.locations,
+            Locations::SameProbesAs("nzGzfAGL7sZfUs3c".to_string())
+        );
+        assert_eq!(request.to_body()["locations"], "nzGzfAGL7sZfUs3c");
+        assert!(
+            measure.comparison().is_none(),
+            "one run: nothing to compare"
+        );
+    }
+
+    #[test]
+    fn an_imported_atlas_measurement_is_repeated_on_its_own_probes_and_compared() {
+        let snapshot = Rc::new(AtlasSnapshot {
+            source: SnapshotSource::Api {
+                msm_id: 3359986,
+                results_url: "https://atlas.ripe.net/api/v2/measurements/3359986/latest/"
+                    .to_string(),
+            },
+            fetched_at_unix_ms: 0,
+            results_text: ATLAS_PING.to_string(),
+            probes: Vec::new(),
+            fetch_notes: Vec::new(),
+            hop_lookups: Vec::new(),
+        });
+        let mut again = MeasureCell::again_from_atlas(&snapshot).expect("a ping to repeat");
+        assert_eq!(again.form.platform, Platform::Atlas);
+        assert_eq!(again.form.test, TestType::Ping);
+        let first: serde_json::Value = serde_json::from_str(ATLAS_PING).expect("json");
+        assert_eq!(
+            Some(again.form.target.as_str()),
+            first[0]["dst_name"].as_str(),
+            "the measurement's own target name"
+        );
+        let ids = crate::atlas::probe_ids(ATLAS_PING);
+        let request = again.form.atlas_request().expect("valid");
+        assert_eq!(request.probes.len(), 1);
+        assert_eq!(request.probes[0].requested as usize, ids.len());
+        assert_eq!(
+            request.to_body()["probes"][0]["value"],
+            ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+        );
+        assert_eq!(again.runs.len(), 1);
+        assert!(!again.runs[0].is_pending());
+        // The same results again: every probe is in both runs and nothing changed.
+        again.runs.push(again.runs[0].clone());
+        let comparison = again.comparison().expect("two runs with data");
+        assert_eq!(comparison.changes.len(), ids.len());
+        assert!(comparison.changes.iter().all(|c| c.what_changed.is_empty()));
+    }
+}

@@ -288,6 +288,11 @@ pub enum Action {
         id: CellId,
         form: measure::MeasureForm,
     },
+    /// A "Measure now" cell made from another cell (repeat an imported measurement), placed after it.
+    InsertMeasureCell {
+        after: CellId,
+        cell: measure::MeasureCell,
+    },
     /// A measurement was created at its source: the run is stored at once (with its ID), so a
     /// reload resumes following it.
     MeasureRunStarted {
@@ -584,6 +589,18 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
         Action::EditMeasureForm { id, form } => {
             if let Some(measure) = state.measure_cell_mut(id) {
                 measure.form = form;
+            }
+        }
+        Action::InsertMeasureCell { after, cell } => {
+            if let Some(index) = state.notebook.index_of(after) {
+                let id = state.notebook.next_id();
+                state.notebook.cells.insert(
+                    index + 1,
+                    Cell {
+                        id,
+                        body: CellBody::Measure(cell),
+                    },
+                );
             }
         }
         Action::MeasureRunStarted { id, run } => {

@@ -202,6 +202,17 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
         let store = store.clone();
         Callback::from(move |choices| store.dispatch(Action::SetInference { id, choices }))
     };
+    // Repeat this measurement now, on the same probes: a new "Measure now" cell below, with these
+    // results as its first run.
+    let on_again = props.cell.snapshot.clone().map(|snapshot| {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| {
+            match crate::notebook::measure::MeasureCell::again_from_atlas(&snapshot) {
+                Ok(cell) => store.dispatch(Action::InsertMeasureCell { after: id, cell }),
+                Err(message) => store.dispatch(Action::FetchFailed { id, message }),
+            }
+        })
+    });
     let has_data = props.cell.snapshot.is_some();
     html! {
         <div class="atlas-cell">
@@ -232,6 +243,11 @@ pub fn AtlasCellView(props: &AtlasCellProps) -> Html {
                 too_large_advice="Download a narrower time window or fewer probes."
                 on_text={on_import} on_error={on_import_error} />
             { fetch_status::status_line(&fetch_state) }
+            if let (Some(on_again), false) = (on_again, busy) {
+                <p class="row"><button type="button" class="measure-again" onclick={on_again}>
+                    { "Measure again now on the same probes…" }</button>
+                    <span class="hint">{ " (RIPE Atlas with your key; before and after side by side)" }</span></p>
+            }
             if let Some(snapshot) = props.cell.snapshot.clone() {
                 <AtlasDnsView snapshot={snapshot.clone()} />
                 <LatencyView snapshot={snapshot} choices={props.cell.inference} on_choices={on_choices}

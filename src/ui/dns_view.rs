@@ -111,6 +111,7 @@ pub fn AnswerMatrixView(props: &AnswerMatrixViewProps) -> Html {
                     format!("{} ({})", set_label(index), group.observations.len())
                 })
                 .collect(),
+            title: crate::chart::map::ANSWER_SET_TITLE.to_string(),
         }
     });
     let labels = use_memo(key, {

@@ -87,7 +87,11 @@ pub fn HttpView(props: &HttpViewProps) -> Html {
                 .map(|(label, count)| format!("{label} ({count})"))
                 .collect();
             (
-                Rc::new(MapContent::Answers { markers, legend }),
+                Rc::new(MapContent::Answers {
+                    markers,
+                    legend,
+                    title: "HTTP status:".to_string(),
+                }),
                 Rc::new(labels),
             )
         }
