@@ -16,7 +16,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use crate::atlas::dns::{DnsResponse, observations_by_question};
-use crate::atlas::probes::parse_probes_page;
+use crate::atlas::probes::{ProbesPage, parse_probes_page};
 use crate::atlas::{AtlasResult, DnsResult, parse_results};
 use crate::dns::Question;
 use crate::dns::matrix::{self, Observation};
@@ -39,6 +39,10 @@ analyze   per-result figures of RIPE Atlas results
   results add \"answer_matrices\": per question, the answer sets and a verdict. Traceroutes give
   \"hops\" (the number of hop entries), \"destination_responded\", \"last_rtt_median\" and
   \"hop_list\": per hop {\"ttl\", \"from\": [addresses], \"rtt_median\"}.
+  RESULTS may also be a Globalping measurement (GET /v1/measurements/ID): its results are read
+  as Atlas results (probe i is probe i+1, placed at its GeoIP position, so continents need no
+  --probes), \"globalping\" names the measurement, and an HTTP check adds \"http\": the verdict
+  and per location the status and timings.
 
 locate    what the latencies prove: one site, anycast (how many sites, where), or inconclusive
   FILE      Atlas ping/traceroute results (then --probes is required, for the probe positions),
@@ -246,16 +250,52 @@ fn analyze(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i
         Ok(text) => text,
         Err(message) => return fail(stderr, &message),
     };
+    let globalping = globalping_input(&text);
+    let text = globalping
+        .as_ref()
+        .map_or(text, |(_, form)| form.results_text.clone());
     let parsed = parse_results(&text);
     let mut output = json!({
         "results": parsed.results.iter().map(result_json).collect::<Vec<_>>(),
         "diagnostics": parsed.diagnostics,
     });
     let page = match arguments.probes.as_deref().map(read_text) {
-        None => None,
+        None => globalping.as_ref().map(|(_, form)| ProbesPage {
+            probes: form.probes.clone(),
+            next: None,
+            count: None,
+            diagnostics: Vec::new(),
+        }),
         Some(Ok(text)) => Some(parse_probes_page(&text)),
         Some(Err(message)) => return fail(stderr, &message),
     };
+    if let Some((measurement, form)) = &globalping {
+        output["globalping"] = json!({
+            "id": measurement.id,
+            "type": measurement.test.map(|t| t.as_str()),
+            "status": measurement.progress_line(),
+            "target": measurement.target,
+            "notes": form.notes.iter().chain(&measurement.diagnostics).collect::<Vec<_>>(),
+        });
+        let rows = crate::globalping::http::http_rows(measurement);
+        if let Some(verdict) = crate::globalping::http::http_verdict(&rows) {
+            output["http"] = json!({
+                "verdict": verdict.headline,
+                "by_status": verdict.by_status,
+                "rows": rows.iter().map(|row| json!({
+                    "probe": row.probe.label(),
+                    "continent": row.continent_name,
+                    "status_code": row.status_code,
+                    "failure": row.failure,
+                    "total_ms": row.timings.total_ms,
+                    "dns_ms": row.timings.dns_ms,
+                    "tcp_ms": row.timings.tcp_ms,
+                    "tls_ms": row.timings.tls_ms,
+                    "first_byte_ms": row.timings.first_byte_ms,
+                })).collect::<Vec<_>>(),
+            });
+        }
+    }
     let dns: Vec<DnsResult> = parsed
         .results
         .iter()
@@ -283,6 +323,25 @@ fn analyze(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i
         output["probe_diagnostics"] = json!(page.diagnostics);
     }
     print_json(&output, stdout, stderr)
+}
+
+/// A Globalping measurement (the `GET /v1/measurements/{id}` body) in the Atlas form, so every Atlas
+/// analysis applies. Only an object with a string `id` and per-probe `results` is taken for one; Atlas
+/// results (an array, or objects with `prb_id`) never are.
+fn globalping_input(
+    text: &str,
+) -> Option<(
+    crate::globalping::Measurement,
+    crate::globalping::adapt::AtlasForm,
+)> {
+    let value: Value = serde_json::from_str(text).ok()?;
+    let results = value.get("results")?.as_array()?;
+    if !value.get("id")?.is_string() || !results.iter().all(|r| r.get("probe").is_some()) {
+        return None;
+    }
+    let measurement = crate::globalping::measurement::parse_measurement(text).ok()?;
+    let form = crate::globalping::adapt::atlas_form(&measurement);
+    Some((measurement, form))
 }
 
 /// Whether a file is Atlas JSON rather than a table: JSON starts with an array or an object.

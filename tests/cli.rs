@@ -472,3 +472,54 @@ fn paths_reads_origins_and_neighbours_and_rejects_bad_options() {
             .starts_with("None of the 0 traceroutes")
     );
 }
+
+fn globalping_fixture(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/globalping/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn analyze_reads_a_globalping_ping_as_atlas_results_placed_by_geoip() {
+    let (code, json, _) = vantage(&[
+        "analyze",
+        &globalping_fixture("get-ping-measurement-response.json"),
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(json["globalping"]["id"], "nzGzfAGL7sZfUs3c");
+    assert_eq!(json["globalping"]["type"], "ping");
+    let results = json["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["type"], "ping");
+    assert_eq!(results[0]["rtt_min"], 24.174);
+    assert_eq!(
+        (results[0]["sent"].as_u64(), results[0]["rcvd"].as_u64()),
+        (Some(2), Some(2))
+    );
+    // The probe's own position places it: Oceania, without --probes.
+    let continents = json["continents"].as_array().unwrap();
+    assert!(
+        continents
+            .iter()
+            .any(|c| c["group"]["continent"] == "Oceania" && c["probes"] == 1),
+        "{continents:?}"
+    );
+}
+
+#[test]
+fn analyze_gives_an_http_check_its_verdict_and_timings() {
+    let (code, json, _) = vantage(&[
+        "analyze",
+        &globalping_fixture("get-http-measurement-response.json"),
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(json["globalping"]["type"], "http");
+    assert_eq!(
+        json["http"]["verdict"],
+        "HTTP 200 from the one location (Asia)"
+    );
+    let row = &json["http"]["rows"][0];
+    assert_eq!(row["status_code"], 200);
+    assert!(row["total_ms"].as_f64().is_some_and(|ms| ms > 0.0));
+}

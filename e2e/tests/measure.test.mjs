@@ -283,3 +283,24 @@ test('an imported Atlas measurement is measured again now on the same probes, an
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a Globalping DNS query from many places feeds the same answer matrix as Atlas DNS results', async () => {
+  const dns = recording('get-simple-dns-measurement-response.json');
+  const { context, page, errors } = await freshPage(env, { settings: settingsFor() });
+  const cell = await measureCell(page);
+  await cell.locator('select[name="measure-test"]').selectOption('dns');
+  await cell.locator('input[name="measure-target"]').fill(dns.target);
+  await cell.getByRole('button', { name: 'Run', exact: true }).click();
+  await cell.locator('.run-headline', { hasText: 'finished' }).waitFor();
+  const body = JSON.parse(posts('globalping').at(-1).body);
+  assert.equal(body.type, 'dns');
+  assert.equal(body.measurementOptions.query.type, 'A');
+  const matrix = cell.locator('.answer-matrix').first();
+  await matrix.waitFor();
+  assert.match(await matrix.locator('.question').innerText(), new RegExp(`${dns.target.replace(/\./g, '\\.')}\\.? A`));
+  const records = await matrix.locator('.answer-sets .record').allInnerTexts();
+  const expected = dns.results[0].result.answers.filter((a) => a.type === 'A').map((a) => a.value);
+  for (const address of expected) assert.ok(records.some((r) => r.includes(address)), `${address} in ${records}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
