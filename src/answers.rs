@@ -445,6 +445,7 @@ mod tests {
             .probes,
             fetch_notes: Vec::new(),
             hop_lookups: Vec::new(),
+            hop_names: Vec::new(),
         };
         let matrices = atlas_matrices(&snapshot);
         assert!(!matrices.is_empty());

@@ -110,6 +110,7 @@ async fn a_ping_snapshot_renders_map_and_tables() {
         probes: parse_probes_page(PING_PROBES).probes,
         fetch_notes: Vec::new(),
         hop_lookups: Vec::new(),
+        hop_names: Vec::new(),
     });
     yew::Renderer::<LatencyView>::with_root_and_props(
         root.clone(),
@@ -425,6 +426,7 @@ async fn an_atlas_dns_snapshot_shows_one_matrix_per_question() {
             .probes,
         fetch_notes: Vec::new(),
         hop_lookups: Vec::new(),
+        hop_names: Vec::new(),
     });
     yew::Renderer::<AtlasDnsView>::with_root_and_props(
         root.clone(),

@@ -2,7 +2,8 @@
 // created and followed (in progress, then the recorded official example responses), an HTTP check with
 // its verdict, a reload mid-measurement that resumes the saved ID, a re-run on the same probes with its
 // before/after comparison, a rate-limit refusal, and RIPE Atlas creation with a test key (cost preview,
-// confirmation, wrong key, CORS refusal with the create-at-the-source fallback). Every test checks that
+// confirmation, wrong key, CORS refusal with the create-at-the-source fallback), and a traceroute
+// whose hop table shows the router names the probe resolved, with location hints. Every test checks that
 // the key went only to the Atlas create request and is in no link, file, export or stored notebook.
 // Expected values are read from the fixtures.
 import { test } from 'node:test';
@@ -16,6 +17,7 @@ const env = useServers();
 const recording = (name) => JSON.parse(fs.readFileSync(path.join(globalpingFixturesDir, name), 'utf8'));
 const ping = recording('get-ping-measurement-response.json');
 const httpCheck = recording('get-http-measurement-response.json');
+const traceroute = recording('get-traceroute-measurement-response.json');
 
 function settingsFor(extra = {}) {
   return {
@@ -301,6 +303,38 @@ test('a Globalping DNS query from many places feeds the same answer matrix as At
   const records = await matrix.locator('.answer-sets .record').allInnerTexts();
   const expected = dns.results[0].result.answers.filter((a) => a.type === 'A').map((a) => a.value);
   for (const address of expected) assert.ok(records.some((r) => r.includes(address)), `${address} in ${records}`);
+
+test('a Globalping traceroute: the whole path from the probe\'s output, the router names it resolved, a hint accepted by the RTT, and the map', async () => {
+  const { context, page, errors } = await freshPage(env, { settings: settingsFor() });
+  const cell = await measureCell(page);
+  await cell.locator('select[name="measure-test"]').selectOption('traceroute');
+  await cell.locator('input[name="measure-target"]').fill(traceroute.target);
+  const before = posts('globalping').length;
+  await cell.getByRole('button', { name: 'Run', exact: true }).click();
+  await cell.locator('.run-headline', { hasText: 'finished' }).waitFor();
+  assert.equal(JSON.parse(posts('globalping').slice(before)[0].body).type, 'traceroute');
+  // The recording's `hops` list was cut to 2 by its authors; its rawOutput has every TTL line, and
+  // the names it prints are the ones expected in the table.
+  const output = traceroute.results[0].result.rawOutput;
+  const hopLines = output.split('\n').filter((line) => /^\s*\d+\s/.test(line));
+  assert.equal(traceroute.results[0].result.hops.length, 2);
+  const named = hopLines.find((line) => line.includes('syd-sy2-bb1-a9.au.asia'));
+  const [, ttl, address] = named.match(/^\s*(\d+)\s+\S+\s+\(([^)]+)\)/);
+  const table = cell.locator('table.hop-table');
+  await table.waitFor();
+  assert.equal(await table.locator('tbody tr').count(), hopLines.length);
+  const row = table.locator('tbody tr').nth(Number(ttl) - 1);
+  assert.equal(await row.locator('td').first().innerText(), ttl);
+  assert.match(await row.innerText(), new RegExp(address.replaceAll('.', '\\.')));
+  assert.match(await row.innerText(), /syd-sy2-bb1-a9\.au\.asia/);
+  const accepted = row.locator('.hint-badge.accepted');
+  assert.equal(await accepted.count(), 1);
+  assert.equal(await accepted.innerText(), 'Sydney (AU)');
+  assert.match(await accepted.getAttribute('title'), /"syd"/);
+  assert.match(await table.innerText(), /as13335\.nsw\.ix\.asn\.au/);
+  // The map is drawn.
+  await cell.locator('.latency-view canvas').waitFor();
+  assert.ok(await canvasColourCount(cell.locator('.latency-view')) > 20, 'the map is drawn');
   assert.deepEqual(errors, []);
   await context.close();
 });

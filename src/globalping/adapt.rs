@@ -10,13 +10,23 @@
 //! - Results carry no time of their own; every result gets the measurement's `createdAt`.
 //! - There is no Atlas measurement: `msm_id` is [`ADAPTED_MSM_ID`] (0, which Atlas never assigns).
 //! - MTR's per-hop AS numbers and jitter have no place in an Atlas traceroute.
+//! - The router names the probes resolved (`resolvedHostname`, and `name (address)` in the text
+//!   output) have no place in an Atlas result either: they travel beside it, in
+//!   [`AtlasForm::hop_names`], and the hop tables read them like reverse-DNS answers.
 //! - HTTP results are not adapted: Atlas HTTP results are not analysed here; `http` has their view.
+//!
+//! A traceroute's hops normally come from the structured `hops` list. When the probe's text output
+//! (`rawOutput`, read by `raw`) shows more hops than that list, the hops are read from the text
+//! instead: the API returns every hop, but the examples in its own documentation (the fixtures here)
+//! had their `hops` lists cut to the last two by their authors, while their text output shows the
+//! whole path with the routers' names. For MTR the text gives one RTT per hop, the hop's average.
 //!
 //! Pure: no I/O; it builds strings that `atlas` parses.
 
 use serde_json::{Map, Value, json};
 
 use super::measurement::{DnsAnswer, Hop, Measurement, Outcome, ProbeResult};
+use super::raw::{self, RawHop, RawPacket};
 use super::reply::{edns_from_dig, encode_reply};
 use super::request::TestType;
 use crate::atlas::probes::Probe as AtlasProbe;
@@ -32,8 +42,12 @@ pub struct AtlasForm {
     pub results_text: String,
     /// Probe `i + 1` for result `i`.
     pub probes: Vec<AtlasProbe>,
-    /// What could not be carried over (DNS records left out of a rebuilt reply), one line each.
+    /// What could not be carried over (DNS records left out of a rebuilt reply), and traceroutes
+    /// whose hops were read from the probe's text output, one line each.
     pub notes: Vec<String>,
+    /// (address, router name) as the probes resolved them, each address once (the first probe's name
+    /// when two differ), never a name equal to its address.
+    pub hop_names: Vec<(String, String)>,
 }
 
 /// The Atlas probe id given to Globalping result `index`.
@@ -138,38 +152,122 @@ fn ping(mut object: Map<String, Value>, outcome: &Outcome) -> Option<Value> {
     Some(Value::Object(object))
 }
 
-/// Hops numbered from 1. Globalping lists only the packets that came back, so each hop is padded
-/// with `{"x":"*"}` up to the most packets any hop of this result shows (every hop is sent the same
-/// number), and a silent hop gets at least one.
-fn traceroute(mut object: Map<String, Value>, resolved: Option<&str>, hops: &[Hop]) -> Value {
+/// The structured hops in the shape of the text output's: numbered from 1, each RTT a reply from
+/// the hop's address, and an address without timings one reply without a time (the router
+/// answered, but no time was recorded).
+fn structured_hops(hops: &[Hop]) -> Vec<RawHop> {
+    hops.iter()
+        .enumerate()
+        .map(|(at, hop)| {
+            let mut packets: Vec<RawPacket> = match &hop.address {
+                Some(from) => hop
+                    .rtts_ms
+                    .iter()
+                    .map(|rtt| RawPacket::Reply {
+                        from: from.clone(),
+                        rtt_ms: Some(*rtt),
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            if packets.is_empty()
+                && let Some(from) = &hop.address
+            {
+                packets.push(RawPacket::Reply {
+                    from: from.clone(),
+                    rtt_ms: None,
+                });
+            }
+            RawHop {
+                ttl: u32::try_from(at).map_or(u32::MAX, |at| at.saturating_add(1)),
+                packets,
+            }
+        })
+        .collect()
+}
+
+/// A traceroute or MTR result as adapted: its hops, the router names its probe resolved, and notes.
+struct AdaptedPath {
+    hops: Vec<RawHop>,
+    names: Vec<(String, String)>,
+    notes: Vec<String>,
+}
+
+/// A traceroute or MTR result's hops and router names: the names from the structured list and from
+/// the text output, and the hops from the text output when it shows more of them (see the module
+/// documentation), with a note saying so and the lines of it that could not be read.
+fn path_of(result: &ProbeResult, hops: &[Hop], label: &str) -> AdaptedPath {
+    let text = match &result.outcome {
+        Outcome::Mtr { .. } => raw::mtr_path(&result.raw_output),
+        _ => raw::traceroute_path(&result.raw_output),
+    };
+    let mut names: Vec<(String, String)> = hops
+        .iter()
+        .filter_map(|hop| {
+            let address = hop.address.as_deref()?;
+            let name = raw::reported_name(address, hop.hostname.as_deref()?)?;
+            Some((address.to_string(), name))
+        })
+        .collect();
+    names.extend(text.names);
+    // The real API lists every hop, so this only happens with lists trimmed by hand, as in the
+    // API documentation's examples (2 of 11 traceroute hops, 2 of 7 MTR hops): the text is then the
+    // better record of the path. MTR's text has one RTT per hop (its Avg column) where the list has
+    // each packet's, which is why the list is kept whenever it is complete.
+    if hops.len() < text.hops.len() {
+        let mut notes = vec![format!(
+            "{label}: {} hops read from the probe's text output (its hop list had {})",
+            text.hops.len(),
+            hops.len()
+        )];
+        notes.extend(
+            text.diagnostics
+                .iter()
+                .map(|why| format!("{label}: text output {why}")),
+        );
+        AdaptedPath {
+            hops: text.hops,
+            names,
+            notes,
+        }
+    } else {
+        AdaptedPath {
+            hops: structured_hops(hops),
+            names,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// Hops as Atlas numbers them. Globalping's structured list has only the packets that came back, so
+/// each hop is padded with `{"x":"*"}` up to the most packets any hop of this result shows (every
+/// hop is sent the same number), and a silent hop gets at least one.
+fn traceroute(mut object: Map<String, Value>, resolved: Option<&str>, hops: &[RawHop]) -> Value {
     put_address(&mut object, resolved);
     let per_hop = hops
         .iter()
-        .map(|hop| hop.rtts_ms.len())
+        .map(|hop| hop.packets.len())
         .max()
         .unwrap_or(0)
         .max(1);
     let numbered: Vec<Value> = hops
         .iter()
-        .enumerate()
-        .map(|(at, hop)| {
-            let mut replies: Vec<Value> = match &hop.address {
-                Some(from) => hop
-                    .rtts_ms
-                    .iter()
-                    .map(|rtt| json!({"from": from, "rtt": rtt}))
-                    .collect(),
-                None => Vec::new(),
-            };
-            if replies.is_empty()
-                && let Some(from) = &hop.address
-            {
-                // An address without timings: the router answered, but no time was recorded.
-                replies.push(json!({"from": from}));
-            }
+        .map(|hop| {
+            let mut replies: Vec<Value> = hop
+                .packets
+                .iter()
+                .map(|packet| match packet {
+                    RawPacket::Reply {
+                        from,
+                        rtt_ms: Some(rtt),
+                    } => json!({"from": from, "rtt": rtt}),
+                    RawPacket::Reply { from, rtt_ms: None } => json!({"from": from}),
+                    RawPacket::Timeout => json!({"x": "*"}),
+                })
+                .collect();
             let missing = per_hop.saturating_sub(replies.len());
             replies.extend(std::iter::repeat_n(json!({"x": "*"}), missing));
-            json!({"hop": at + 1, "result": replies})
+            json!({"hop": hop.ttl, "result": replies})
         })
         .collect();
     object.insert("result".into(), Value::Array(numbered));
@@ -329,6 +427,7 @@ pub fn atlas_form(m: &Measurement) -> AtlasForm {
         trace: m.options.trace,
     };
     let mut notes = Vec::new();
+    let mut hop_names: Vec<(String, String)> = Vec::new();
     let mut results = Vec::new();
     let mut probes = Vec::new();
     for (index, result) in m.results.iter().enumerate() {
@@ -360,7 +459,16 @@ pub fn atlas_form(m: &Measurement) -> AtlasForm {
             | Outcome::Mtr {
                 resolved_address,
                 hops,
-            } => Some(traceroute(object, resolved_address.as_deref(), hops)),
+            } => {
+                let path = path_of(result, hops, &label);
+                notes.extend(path.notes);
+                for (address, name) in path.names {
+                    if !hop_names.iter().any(|(known, _)| *known == address) {
+                        hop_names.push((address, name));
+                    }
+                }
+                Some(traceroute(object, resolved_address.as_deref(), &path.hops))
+            }
             Outcome::Dns { .. } => dns(object, result, &context, &mut notes, &label),
             Outcome::Http { .. } => None,
         };
@@ -370,6 +478,7 @@ pub fn atlas_form(m: &Measurement) -> AtlasForm {
         results_text: Value::Array(results).to_string(),
         probes,
         notes,
+        hop_names,
     }
 }
 
@@ -468,13 +577,24 @@ mod tests {
         );
     }
 
+    /// The fixture with every result's text output replaced, so the structured hops are what counts.
+    fn with_raw_output(text: &str, raw_output: &str) -> String {
+        let mut json: Value = serde_json::from_str(text).unwrap();
+        for result in json["results"].as_array_mut().unwrap() {
+            result["result"]["rawOutput"] = json!(raw_output);
+        }
+        json.to_string()
+    }
+
+    /// Without a longer text output, the structured hops are adapted as listed.
     #[test]
     fn traceroute_and_mtr_become_atlas_traceroutes() {
         for (text, rtts) in [
             (TRACEROUTE, [[1.777, 1.778], [0.826, 0.733]]),
             (MTR, [[176.348, 176.416], [178.403, 178.287]]),
         ] {
-            let (measurement, _, results) = adapted(text);
+            let text = with_raw_output(text, "");
+            let (measurement, form, results) = adapted(&text);
             let [AtlasResult::Traceroute(trace)] = results.as_slice() else {
                 panic!("{results:?}")
             };
@@ -493,7 +613,104 @@ mod tests {
             }
             assert!(trace.destination_responded(), "{text}");
             assert_eq!(trace.latency().rtt_min_ms, crate::stats::min(&rtts[1]));
+            // These hops' `resolvedHostname` is their address: no names.
+            assert!(form.hop_names.is_empty(), "{:?}", form.hop_names);
+            assert!(form.notes.is_empty(), "{:?}", form.notes);
         }
+    }
+
+    /// The documentation's traceroute example lists 2 of its 11 hops; its text output has them all,
+    /// with the two names the probe resolved.
+    #[test]
+    fn the_whole_traceroute_comes_from_the_text_output() {
+        let (_, form, results) = adapted(TRACEROUTE);
+        let [AtlasResult::Traceroute(trace)] = results.as_slice() else {
+            panic!("{results:?}")
+        };
+        assert_eq!(trace.hops.len(), 11);
+        assert_eq!(
+            trace.hops.iter().map(|h| h.ttl).collect::<Vec<_>>(),
+            (1..=11).collect::<Vec<_>>()
+        );
+        assert_eq!(trace.hops[7].addresses(), ["103.5.14.220"]);
+        assert_eq!(trace.hops[7].rtts_ms(), [1.105, 1.160]);
+        assert!(trace.destination_responded());
+        assert_eq!(trace.latency().rtt_min_ms, Some(0.733));
+        assert!(form.hop_names.contains(&(
+            "103.5.14.220".to_string(),
+            "syd-sy2-bb1-a9.au.asia".to_string()
+        )));
+        assert!(form.hop_names.contains(&(
+            "218.100.52.11".to_string(),
+            "as13335.nsw.ix.asn.au".to_string()
+        )));
+        assert!(form.hop_names.iter().all(|(address, name)| address != name));
+        assert_eq!(
+            form.notes,
+            [
+                "probe 1 (Sydney, AU, AS16276 OVH SAS): 11 hops read from the probe's text output (its hop list had 2)"
+            ]
+        );
+    }
+
+    /// The MTR example: 7 hops of one RTT each, the report's Avg column.
+    #[test]
+    fn the_whole_mtr_comes_from_the_report() {
+        let (_, form, results) = adapted(MTR);
+        let [AtlasResult::Traceroute(trace)] = results.as_slice() else {
+            panic!("{results:?}")
+        };
+        let rtts: Vec<Vec<f64>> = trace.hops.iter().map(|h| h.rtts_ms()).collect();
+        assert_eq!(
+            rtts,
+            [
+                vec![0.5],
+                vec![0.3],
+                vec![0.4],
+                vec![1.1],
+                vec![177.0],
+                vec![176.4],
+                vec![178.3]
+            ]
+        );
+        assert_eq!(trace.hops[4].addresses(), ["154.54.40.93"]);
+        assert!(trace.destination_responded());
+        assert_eq!(
+            form.hop_names,
+            [(
+                "154.54.40.93".to_string(),
+                "be2385.ccr21.lon01.atlas.cogentco.com".to_string()
+            )]
+        );
+    }
+
+    /// A name in the structured list counts too; a probe reporting another name for an address
+    /// already named does not replace it, and a list at least as long as the text is kept.
+    #[test]
+    fn structured_names_come_first_and_each_address_once() {
+        let text = with_raw_output(
+            &TRACEROUTE.replace(
+                "\"resolvedHostname\": \"172.68.208.3\"",
+                "\"resolvedHostname\": \"edge1.syd.example.net\"",
+            ),
+            " 1  other.example.net (172.68.208.3)  1.7 ms  1.8 ms\n 2  104.16.85.20 (104.16.85.20)  0.8 ms  0.7 ms",
+        );
+        let (_, form, results) = adapted(&text);
+        assert_eq!(
+            form.hop_names,
+            [(
+                "172.68.208.3".to_string(),
+                "edge1.syd.example.net".to_string()
+            )]
+        );
+        let AtlasResult::Traceroute(trace) = &results[0] else {
+            panic!()
+        };
+        assert_eq!(
+            trace.hops[0].rtts_ms(),
+            [1.777, 1.778],
+            "the structured hops are kept"
+        );
     }
 
     #[test]
@@ -503,7 +720,7 @@ mod tests {
             "\"resolvedHostname\": null, \"resolvedAddress\": null, \"timings\": []",
         );
         assert_ne!(text, TRACEROUTE);
-        let (_, _, results) = adapted(&text);
+        let (_, _, results) = adapted(&with_raw_output(&text, ""));
         let [AtlasResult::Traceroute(trace)] = results.as_slice() else {
             panic!("{results:?}")
         };

@@ -1,7 +1,8 @@
 //! Globalping (api.globalping.io), the second measurement source: requests (`request`), what the API
 //! answers (`measurement`), results turned into the Atlas result format so the map, continent table,
 //! hop tables, DNS answer matrix and inference read them unchanged (`adapt`, with the DNS wire reply
-//! in `reply`), and HTTP checks from many places (`http`).
+//! in `reply` and the hops and router names of traceroute and MTR text output in `raw`), and HTTP
+//! checks from many places (`http`).
 //!
 //! The pure core of the Globalping cell: no I/O and no browser crate. The `net` shell sends the
 //! bodies built here and hands back status, headers and text; everything is parsed here.
@@ -9,6 +10,7 @@
 pub mod adapt;
 pub mod http;
 pub mod measurement;
+pub mod raw;
 pub mod reply;
 pub mod request;
 

@@ -325,6 +325,7 @@ pub async fn fetch_atlas_measurement(
         probes,
         fetch_notes,
         hop_lookups: Vec::new(),
+        hop_names: Vec::new(),
     })
 }
 

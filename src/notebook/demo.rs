@@ -121,6 +121,7 @@ fn recording(
         probes: parse_probes_page(probes).probes,
         fetch_notes: Vec::new(),
         hop_lookups: Vec::new(),
+        hop_names: Vec::new(),
     })
 }
 

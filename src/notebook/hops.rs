@@ -1,6 +1,7 @@
 //! Router names and owners for the hops of a traceroute snapshot: which RIPEstat lookups to make
 //! (`reverse-dns-ip` for names, `network-info` then `prefix-overview` for owners), and the path
-//! context (address → name, address → origin) derived from the lookups stored with the snapshot.
+//! context (address → name, address → origin) derived from the lookups stored with the snapshot and
+//! the names its probes resolved themselves.
 //! Pure: `net` makes the requests, the snapshot stores them as received, and this module only reads
 //! them, so a shared report shows the same names without asking anyone.
 
@@ -8,6 +9,7 @@ use std::collections::HashMap;
 
 use super::dns::{LookupOutcome, RipestatCall, RipestatLookup, lookups_needed, origins_from};
 use crate::atlas::traceroute::TracerouteResult;
+use crate::globalping::raw::reported_name;
 use crate::paths::trace::{HopOrigin, PathContext, addresses_to_look_up};
 use crate::ripestat::asn_neighbours::{self, AsnNeighbours};
 use crate::ripestat::reverse_dns_ip;
@@ -121,9 +123,23 @@ pub fn neighbours_of_origins(lookups: &[RipestatLookup]) -> Vec<AsnNeighbours> {
 }
 
 /// The path context the stored lookups give: the first PTR name of each address, and its origin
-/// (prefix, first origin AS and holder). Failed or unreadable lookups are simply absent.
-pub fn path_context(lookups: &[RipestatLookup], fiber_factor: f64) -> PathContext {
+/// (prefix, first origin AS and holder). Failed or unreadable lookups are simply absent. The names
+/// the measuring probes resolved themselves (`AtlasSnapshot::hop_names`) name the addresses
+/// RIPEstat did not; where both have a name, RIPEstat's wins: it is the PTR record the address's
+/// owner publishes, read the same way for every probe, while a probe's resolver may answer
+/// differently (a local override, a split-horizon view, a stale cache). A stored name is checked
+/// again (`raw::reported_name`), since a notebook file or link can hold anything.
+pub fn path_context(
+    lookups: &[RipestatLookup],
+    probe_names: &[(String, String)],
+    fiber_factor: f64,
+) -> PathContext {
     let mut names = HashMap::new();
+    for (address, name) in probe_names {
+        if let Some(name) = reported_name(address, name) {
+            names.entry(address.clone()).or_insert(name);
+        }
+    }
     for lookup in lookups
         .iter()
         .filter(|l| l.call == RipestatCall::ReverseDnsIp)
@@ -263,7 +279,7 @@ mod tests {
                 ..lookup(RipestatCall::ReverseDnsIp, "10.9.9.9", "")
             },
         ];
-        let context = path_context(&lookups, 2.0 / 3.0);
+        let context = path_context(&lookups, &[], 2.0 / 3.0);
         assert_eq!(
             context.names.get("193.0.6.139").map(String::as_str),
             Some("www.ripe.net")
@@ -273,5 +289,25 @@ mod tests {
         assert_eq!(origin.asn, 1205);
         assert_eq!(origin.prefix.as_deref(), Some("140.78.0.0/16"));
         assert_eq!(origin.holder, None);
+    }
+
+    /// RIPEstat's PTR name wins over the name a probe resolved; the probe's names fill in the rest,
+    /// and stored pairs that are no name (the address itself, MTR's `_gateway`) are dropped.
+    #[test]
+    fn probe_names_fill_in_where_ripestat_has_none() {
+        let lookups = vec![lookup(RipestatCall::ReverseDnsIp, "193.0.6.139", REVERSE)];
+        let probe_names = [
+            ("193.0.6.139", "probe-view.example.net"),
+            ("103.5.14.220", "syd-sy2-bb1-a9.au.asia"),
+            ("172.68.208.3", "172.68.208.3"),
+            ("94.156.93.1", "_gateway"),
+        ]
+        .map(|(address, name)| (address.to_string(), name.to_string()));
+        let context = path_context(&lookups, &probe_names, 2.0 / 3.0);
+        let name = |address: &str| context.names.get(address).map(String::as_str);
+        assert_eq!(name("193.0.6.139"), Some("www.ripe.net"));
+        assert_eq!(name("103.5.14.220"), Some("syd-sy2-bb1-a9.au.asia"));
+        assert_eq!(name("172.68.208.3"), None);
+        assert_eq!(name("94.156.93.1"), None);
     }
 }

@@ -291,6 +291,7 @@ impl MeasureRun {
                     probes: form.probes,
                     fetch_notes: measurement.diagnostics.clone(),
                     hop_lookups: Vec::new(),
+                    hop_names: form.hop_names,
                 }))
             }
         }
@@ -680,6 +681,7 @@ mod tests {
             probes: Vec::new(),
             fetch_notes: Vec::new(),
             hop_lookups: Vec::new(),
+            hop_names: Vec::new(),
         });
         let mut again = MeasureCell::again_from_atlas(&snapshot).expect("a ping to repeat");
         assert_eq!(again.form.platform, Platform::Atlas);
@@ -705,5 +707,144 @@ mod tests {
         let comparison = again.comparison().expect("two runs with data");
         assert_eq!(comparison.changes.len(), ids.len());
         assert!(comparison.changes.iter().all(|c| c.what_changed.is_empty()));
+    }
+}
+
+/// The router names Globalping probes resolved, through the same path pipeline as the views.
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+    use crate::atlas::traceroutes;
+    use crate::geo::haversine_km;
+    use crate::infer::SPEED_OF_LIGHT_KM_PER_MS;
+    use crate::notebook::hops::path_context;
+    use crate::paths::hints::{self, HINT_TOLERANCE_KM, HintStatus};
+    use crate::paths::trace::{HopRow, ProbePath, probe_paths};
+
+    const TRACEROUTE: &str =
+        include_str!("../../tests/fixtures/globalping/get-traceroute-measurement-response.json");
+    const MTR: &str =
+        include_str!("../../tests/fixtures/globalping/get-mtr-measurement-response.json");
+
+    /// The fibre factor of the default assumptions: signals at 2/3 of c.
+    const FIBER_FACTOR: f64 = 2.0 / 3.0;
+
+    fn run(measurement_text: &str) -> MeasureRun {
+        MeasureRun {
+            started_at_unix_ms: 0,
+            request_body: "{}".to_string(),
+            data: RunData::Globalping {
+                id: "x".to_string(),
+                measurement_text: Some(measurement_text.to_string()),
+                fetched_at_unix_ms: 0,
+                url: String::new(),
+            },
+        }
+    }
+
+    /// What the latency view does with a run (`ui::latency_view`): the adapted snapshot's
+    /// traceroutes, the path context from its lookups (none here) and the names the probes
+    /// resolved, one path per probe.
+    fn paths(measurement_text: &str) -> (Rc<AtlasSnapshot>, Vec<ProbePath>) {
+        let snapshot = run(measurement_text).atlas_view().unwrap();
+        let measurement = parse_measurement(measurement_text).unwrap();
+        assert_eq!(snapshot.hop_names, atlas_form(&measurement).hop_names);
+        let traces = traceroutes(&snapshot.results_text);
+        let context = path_context(&[], &snapshot.hop_names, FIBER_FACTOR);
+        let paths = probe_paths(&traces, &snapshot.probes, &context);
+        (snapshot, paths)
+    }
+
+    fn hop(path: &ProbePath, ttl: u32) -> &HopRow {
+        path.hops.iter().find(|hop| hop.ttl == ttl).unwrap()
+    }
+
+    /// The most a round trip of `rtt_ms` allows, as the hint check computes it: half the RTT at the
+    /// fibre speed, plus the tolerance for a metropolitan area.
+    fn reach_km(rtt_ms: f64) -> f64 {
+        rtt_ms / 2.0 * SPEED_OF_LIGHT_KM_PER_MS * FIBER_FACTOR + HINT_TOLERANCE_KM
+    }
+
+    /// The Sydney probe (−33.87, 151.21 in the fixture) reaches hop 8, `syd-sy2-bb1-a9.au.asia`, in
+    /// 1.105 ms at best: at most 1.105 / 2 × 199.86 km/ms ≈ 110 km, plus 100 km of tolerance.
+    /// Sydney (SYD in the airport table, −33.87, 151.21) is 0 km away, so the physics accepts it.
+    #[test]
+    fn the_sydney_probe_names_hop_8_and_places_it_in_sydney() {
+        let (snapshot, paths) = paths(TRACEROUTE);
+        let [path] = paths.as_slice() else {
+            panic!("{paths:?}")
+        };
+        assert_eq!(path.hops.len(), 11);
+        assert!(path.destination_reached);
+        let probe = &snapshot.probes[0];
+        let (lat, lon) = (probe.latitude.unwrap(), probe.longitude.unwrap());
+        assert_eq!((lat, lon), (-33.87, 151.21));
+        let hop = hop(path, 8);
+        assert_eq!(hop.addresses, ["103.5.14.220"]);
+        assert_eq!(hop.name.as_deref(), Some("syd-sy2-bb1-a9.au.asia"));
+        assert_eq!(hop.rtt_min_ms, Some(1.105));
+        let sydney = hop.hints.iter().find(|h| h.city == "Sydney").unwrap();
+        assert_eq!(sydney.token, "syd");
+        let distance_km = haversine_km(lat, lon, sydney.lat, sydney.lon);
+        assert!(distance_km < 1.0, "{distance_km}");
+        assert!((reach_km(1.105) - 210.4).abs() < 0.1, "{}", reach_km(1.105));
+        assert!(distance_km <= reach_km(1.105));
+        assert_eq!(sydney.status, HintStatus::Accepted);
+        assert_eq!(hop.accepted_city.as_deref(), Some("Sydney"));
+        // Hop 9's name is read too, and the unnamed hops stay unnamed.
+        assert_eq!(
+            self::hop(path, 9).name.as_deref(),
+            Some("as13335.nsw.ix.asn.au")
+        );
+        assert_eq!(self::hop(path, 10).name, None);
+    }
+
+    /// The Johannesburg probe (−26.20, 28.04) reaches hop 5, `be2385.ccr21.lon01.atlas.cogentco.com`,
+    /// in 177.0 ms (the report's average, its one sample): at most 177.0 / 2 × 199.86 ≈ 17,688 km,
+    /// plus 100. London (LON, 51.51, −0.13) is about 9,069 km away, so the physics accepts it: the
+    /// path does cross to London (the hop before answered in 1.1 ms, the ones after in ~177 ms).
+    /// Had hop 5 answered in hop 4's 1.1 ms, London (then at most 210 km away) would be rejected.
+    #[test]
+    fn the_johannesburg_probe_names_hop_5_and_the_physics_allows_london() {
+        let (snapshot, paths) = paths(MTR);
+        let [path] = paths.as_slice() else {
+            panic!("{paths:?}")
+        };
+        assert_eq!(path.hops.len(), 7);
+        assert!(path.destination_reached);
+        let probe = &snapshot.probes[0];
+        let (lat, lon) = (probe.latitude.unwrap(), probe.longitude.unwrap());
+        assert_eq!((lat, lon), (-26.2, 28.04));
+        let hop = hop(path, 5);
+        assert_eq!(hop.addresses, ["154.54.40.93"]);
+        assert_eq!(
+            hop.name.as_deref(),
+            Some("be2385.ccr21.lon01.atlas.cogentco.com")
+        );
+        assert_eq!(hop.rtt_min_ms, Some(177.0));
+        let london = hop.hints.iter().find(|h| h.city == "London").unwrap();
+        assert_eq!(london.token, "lon");
+        let distance_km = haversine_km(lat, lon, london.lat, london.lon);
+        assert!((distance_km - 9069.0).abs() < 5.0, "{distance_km}");
+        assert!(
+            (reach_km(177.0) - 17_788.0).abs() < 1.0,
+            "{}",
+            reach_km(177.0)
+        );
+        assert!(distance_km <= reach_km(177.0));
+        assert_eq!(london.status, HintStatus::Accepted);
+        assert_eq!(hop.accepted_city.as_deref(), Some("London"));
+        // The same name a millisecond from Johannesburg is impossible.
+        let too_fast = hints::hints(
+            "be2385.ccr21.lon01.atlas.cogentco.com",
+            Some((lat, lon)),
+            Some(1.1),
+            FIBER_FACTOR,
+        );
+        let london = too_fast.iter().find(|h| h.city == "London").unwrap();
+        assert!(distance_km > reach_km(1.1));
+        assert!(matches!(london.status, HintStatus::Rejected { .. }));
+        // The first hop's `_gateway` label is not a router name.
+        assert_eq!(self::hop(path, 1).name, None);
     }
 }

@@ -171,6 +171,10 @@ pub struct AtlasSnapshot {
     /// RIPEstat lookups of traceroute hops (router names, owners), as received.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hop_lookups: Vec<dns::RipestatLookup>,
+    /// Router names the measuring probes resolved themselves (Globalping), used like reverse-DNS
+    /// answers: (address, name as the probe reported it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hop_names: Vec<(String, String)>,
 }
 
 impl InferenceChoices {
@@ -900,6 +904,7 @@ mod tests {
             probes: Vec::new(),
             fetch_notes: Vec::new(),
             hop_lookups: Vec::new(),
+            hop_names: Vec::new(),
         };
         let after = apply(
             state.clone(),
@@ -946,6 +951,7 @@ mod tests {
                     probes: Vec::new(),
                     fetch_notes: Vec::new(),
                     hop_lookups: Vec::new(),
+                    hop_names: Vec::new(),
                 },
             },
         );

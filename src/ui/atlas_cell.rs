@@ -47,6 +47,7 @@ fn imported_snapshot(text: String, source: SnapshotSource) -> Result<AtlasSnapsh
         probes: Vec::new(),
         fetch_notes: Vec::new(),
         hop_lookups: Vec::new(),
+        hop_names: Vec::new(),
     })
 }
 

@@ -169,7 +169,11 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
     let paths = use_memo(InferenceKey(props.snapshot.clone(), props.choices), |key| {
         let traces = traceroutes(&key.0.results_text);
         (!traces.is_empty()).then(|| {
-            let context = path_context(&key.0.hop_lookups, key.1.assumptions().fiber_factor);
+            let context = path_context(
+                &key.0.hop_lookups,
+                &key.0.hop_names,
+                key.1.assumptions().fiber_factor,
+            );
             let paths = probe_paths(&traces, &key.0.probes, &context);
             // Where paths cross the BGP neighbours of their target's origin AS, when those were
             // looked up with the hops.
