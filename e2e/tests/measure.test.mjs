@@ -338,3 +338,25 @@ test('a Globalping traceroute: the whole path from the probe\'s output, the rout
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a Globalping token goes only to Globalping, as its Authorization header, and raises the stated limits', async () => {
+  const token = 'gp-test-token-5b1d0c7e9a';
+  const { context, page, errors } = await freshPage(env, { settings: settingsFor({ 'globalping-token': token }) });
+  const cell = await measureCell(page);
+  assert.match(await cell.locator('.measure-limits').innerText(), /up to 500 probes/);
+  await cell.locator('input[name="measure-target"]').fill(ping.target);
+  await cell.getByRole('button', { name: 'Run', exact: true }).click();
+  await cell.locator('.run-headline', { hasText: 'finished' }).waitFor();
+  const carrying = requestsCarrying(env.replay, token);
+  assert.ok(carrying.length >= 1);
+  for (const request of carrying) {
+    assert.equal(request.service, 'globalping');
+    assert.equal(request.method, 'POST');
+    assert.equal(request.headers.authorization, `Bearer ${token}`);
+    assert.ok(!request.url.includes(token));
+  }
+  await page.getByRole('button', { name: 'Share' }).click();
+  assert.ok(!(await page.locator('textarea.share-link').inputValue()).includes(token));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
