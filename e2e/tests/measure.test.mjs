@@ -303,6 +303,9 @@ test('a Globalping DNS query from many places feeds the same answer matrix as At
   const records = await matrix.locator('.answer-sets .record').allInnerTexts();
   const expected = dns.results[0].result.answers.filter((a) => a.type === 'A').map((a) => a.value);
   for (const address of expected) assert.ok(records.some((r) => r.includes(address)), `${address} in ${records}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
 
 test('a Globalping traceroute: the whole path from the probe\'s output, the router names it resolved, a hint accepted by the RTT, and the map', async () => {
   const { context, page, errors } = await freshPage(env, { settings: settingsFor() });
