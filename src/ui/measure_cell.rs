@@ -643,7 +643,7 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
             { for props.cell.runs.iter().enumerate().rev().map(|(index, run)| {
                 let latest = index + 1 == props.cell.runs.len();
                 html! {
-                    <RunView key={run.source_id()} run={run.clone()} number={index + 1}
+                    <RunView key={format!("{index}-{}", run.source_id())} run={run.clone()} number={index + 1}
                         open={latest} choices={props.cell.inference}
                         on_choices={latest.then(|| on_choices.clone())} />
                 }
