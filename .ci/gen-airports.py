@@ -3,10 +3,17 @@
 
 Not run by CI or the build: the table is committed, and this script only documents (and repeats) how it
 was made. Inputs are the airportsdata wheel from PyPI (MIT licence, data partly from mwgg/Airports, also
-MIT) and the city gazetteer already in the repository (www/geo/cities.tsv, GeoNames, CC BY 4.0):
+MIT) and a GeoNames city gazetteer (CC BY 4.0). The committed table was joined to the gazetteer as it was
+when the table was first made (commit 158ac54, 4,106 cities of population >= 150,000 with 4-decimal
+coordinates); the gazetteer was cut to 2,075 cities later (commit f312dc3) and joining to that one would
+drop about 500 codes, so the older file is passed explicitly:
 
     pip download --no-deps airportsdata==20260905 -d /tmp/apd
-    python3 .ci/gen-airports.py /tmp/apd/airportsdata-20260905-py3-none-any.whl > www/geo/airports.tsv
+    git show 158ac54:www/geo/cities.tsv > /tmp/cities-150k.tsv
+    python3 .ci/gen-airports.py /tmp/apd/airportsdata-20260905-py3-none-any.whl /tmp/cities-150k.tsv \
+        > www/geo/airports.tsv
+
+Without the second argument the script reads www/geo/cities.tsv, the gazetteer of today.
 
 Router names use airport codes as city codes ("ams", "fra", "lhr"), so a code is only useful when it
 names a city a router could be in. An airport is kept when it has an IATA code and the city it serves
@@ -19,8 +26,11 @@ NYC, TYO…, from the package's iata_macs.csv) are added for the cities of the g
 
 Each row carries the gazetteer city's name and centre (2 decimals, about 1 km), not the airport's
 position: a router named after an airport is in the city the airport serves, often 20-40 km away from
-the runway. ICAO codes are left out to keep the table small (the web bundle is over its size budget);
-they are rare in router names.
+the runway. The last column is the ICAO code (airportsdata's `icao` field) of the airport that has the
+row's IATA code, so that `eham` names Amsterdam as `ams` does. It is empty for the metropolitan-area
+codes that are not also an airport's code (LON, NYC…: a city has no ICAO code) and for the few airports
+whose `icao` field is not four letters (FAA local identifiers such as 8XS8, placeholders such as _BFY),
+which are not ICAO codes. The column is last so the five columns before it stay as they were.
 """
 
 import csv
@@ -82,12 +92,20 @@ def served_city(cities, name, country, lat, lon):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: gen-airports.py AIRPORTSDATA.whl > www/geo/airports.tsv")
-    cities = gazetteer("www/geo/cities.tsv")
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: gen-airports.py AIRPORTSDATA.whl [CITIES.tsv] > www/geo/airports.tsv")
+    cities = gazetteer(sys.argv[2] if len(sys.argv) == 3 else "www/geo/cities.tsv")
     with zipfile.ZipFile(sys.argv[1]) as wheel:
         airports = list(csv.DictReader(io.StringIO(wheel.read(AIRPORTS).decode("utf8"))))
         macs = list(csv.DictReader(io.StringIO(wheel.read(MACS).decode("utf8"))))
+    # ICAO code by IATA code, for every airport of the package (airportsdata has no duplicate IATA
+    # codes), including those whose own city field did not join but whose code the metropolitan-area
+    # list keeps (NGO, Chubu Centrair, for Nagoya).
+    icao_of = {}
+    for airport in airports:
+        code, icao = airport["iata"].strip().upper(), airport["icao"].strip().upper()
+        if len(code) == 3 and len(icao) == 4 and icao.isascii() and icao.isalpha():
+            icao_of[code] = icao
     rows = {}
     for airport in airports:
         code = airport["iata"].strip().upper()
@@ -106,10 +124,11 @@ def main():
         if city:
             rows[code] = city
     out = sys.stdout
-    out.write("#iata\tcity\tcountry\tlat\tlon\n")
+    out.write("#iata\tcity\tcountry\tlat\tlon\ticao\n")
     for code in sorted(rows):
         name, country, lat, lon, _ = rows[code]
-        out.write("%s\t%s\t%s\t%.2f\t%.2f\n" % (code, name, country, lat, lon))
+        icao = icao_of.get(code, "")
+        out.write("%s\t%s\t%s\t%.2f\t%.2f\t%s\n" % (code, name, country, lat, lon, icao))
 
 
 if __name__ == "__main__":

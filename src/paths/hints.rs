@@ -1,11 +1,11 @@
 //! Location hints from router names, in the spirit of CAIDA's Hoiho (M. Luckie, B. Huffaker, A. Marder,
 //! Z. Bischof, M. Fletcher and k. claffy, "Learning to Extract Geographic Information from Internet
 //! Router Hostnames", CoNEXT 2021) and of DRoP and undns before it: operators write where a router is
-//! into its name, as an airport code (`ams`, `fra3`), a CLLI-style city code (`amstnl02`, `frnkge13`) or
-//! a city name (`Amsterdam1`, `av2-amsterdam`). This module tokenises a name, looks the tokens up in
-//! dictionaries compiled in from openly licensed data, scores each candidate, and checks it against
-//! physics: a hint is accepted only if the probe's RTT to the hop allows the distance from the probe to
-//! the hinted city.
+//! into its name, as an airport code (`ams`, `fra3`, or the ICAO form `eham`), a CLLI-style city code
+//! (`amstnl02`, `frnkge13`) or a city name (`Amsterdam1`, `av2-amsterdam`). This module tokenises a
+//! name, looks the tokens up in dictionaries compiled in from openly licensed data, scores each
+//! candidate, and checks it against physics: a hint is accepted only if the probe's RTT to the hop
+//! allows the distance from the probe to the hinted city.
 //!
 //! Hoiho learns a regular expression per operator domain from hundreds of thousands of names and RTT
 //! constraints; one notebook has a few hundred names, so this module uses fixed rules instead (below)
@@ -13,8 +13,9 @@
 //! name (empty, huge, non-ASCII, `..`, over-long labels all give no hints).
 //!
 //! ## Dictionaries
-//! - IATA airport and metropolitan-area codes: `www/geo/airports.tsv`, from the airportsdata package
-//!   (MIT) joined to the GeoNames gazetteer; see `www/geo/AIRPORTS-NOTICE.md`.
+//! - IATA airport and metropolitan-area codes, and the ICAO code of each of those airports:
+//!   `www/geo/airports.tsv`, from the airportsdata package (MIT) joined to the GeoNames gazetteer; see
+//!   `www/geo/AIRPORTS-NOTICE.md`. An ICAO code names the same city as the airport's IATA code.
 //! - City names: the GeoNames gazetteer of `geo::cities` (CC BY 4.0), folded to lower-case ASCII.
 //! - CLLI-style codes: the CLLI code set belongs to iconectiv and is not open (CAIDA's Hoiho API returns
 //!   CLLI codes unresolved for that reason: "please contact iconectiv for a dictionary", CAIDA blog,
@@ -24,7 +25,8 @@
 //! ## Scoring
 //! Many three-letter tokens are not places (`gin`, `ntt`, `net`, `bb`, `cr1`, `core` fragments), and
 //! many are airports somewhere (`kst` is Kosti in Sudan, `bar`, `gig`, `acc`). Each candidate scores:
-//! - base: 3 for a CLLI code or a city name (six or more specific letters), 2 for an IATA code;
+//! - base: 3 for a CLLI code or a city name (six or more specific letters), 2 for an IATA or an ICAO
+//!   code (see [`score`] for why ICAO is not scored higher for its extra letter);
 //! - +1 when digits follow the letters in the same word (`ams03`, `fra3`, `Amsterdam1`): operators
 //!   number their sites, and a numbered word is far more likely a site code than a role;
 //! - +1 when the letters are the whole word, alone or with those digits (`ams2`, `ams-ix`,
@@ -38,7 +40,9 @@
 //!   code there.
 //!
 //! Tokens on the stop list ([`STOP_WORDS`]: router roles, interface types, access-technology words and
-//! operator names) are never hints. A candidate needs a score of at least [`MIN_SCORE`].
+//! operator names) are never hints. No ICAO code is read from a label that spells an address in hex
+//! groups (`2a02-8108-0-eddf`), where `eddf` is a group, not Frankfurt. A candidate needs a score of
+//! at least [`MIN_SCORE`].
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -49,7 +53,8 @@ use crate::format;
 use crate::geo::{cities, haversine_km};
 use crate::infer::Assumptions;
 
-/// The baked airport table: a header line, then `iata, city, country, lat, lon`, tab-separated.
+/// The baked airport table: a header line, then `iata, city, country, lat, lon, icao`, tab-separated;
+/// `icao` is empty for metropolitan-area codes (a city has no ICAO code).
 const AIRPORTS_TSV: &str = include_str!("../../www/geo/airports.tsv");
 
 /// The lowest score a candidate needs to be reported (see the module documentation).
@@ -70,6 +75,15 @@ const MAX_LABEL_LENGTH: usize = 63;
 /// Tokens that are never location hints: router roles and interface names, access technologies, and
 /// the names of operators and their backbones. Several are also airport codes (`bar`, `gig`, `acc`,
 /// `asr`, `cpe`, `cor`, `cbr`, `int`, `res`, `bun`, `lnk`, `poo`, `cab`), which is why they are here.
+///
+/// ICAO codes were checked the same way: the 1,690 four-letter codes of the table against these stop
+/// words, against about 280 four-letter words of router names (roles, interfaces, access technologies,
+/// protocols, vendors, operators) and against every four-letter token of the host names in
+/// `tests/fixtures`. None of the stop words is an ICAO code of the table (`core`, `edge`, `peer`,
+/// `cust`, `host`, `port`, `pool`, `link`… are not), and the one router-name word that is, `wall`
+/// (WALL, Balikpapan; a firewall's role as in `wall1`), is added below. The English words among the
+/// codes (`heat`, `fool`, `kind`, `knew`, `fact`, `watt`) are not router-name words and are left to
+/// the speed of light.
 pub const STOP_WORDS: &[&str] = &[
     "acc",
     "access",
@@ -160,6 +174,7 @@ pub const STOP_WORDS: &[&str] = &[
     "tengige",
     "transit",
     "vlan",
+    "wall",
     "web",
     "www",
 ];
@@ -224,6 +239,8 @@ const GENERIC_FIRST_WORDS: &[&str] = &[
 pub enum HintSource {
     /// An IATA airport or metropolitan-area code (`ams`, `lon`).
     Iata,
+    /// An ICAO airport code (`eham`), naming the city of the airport's IATA code.
+    Icao,
     /// A CLLI-style six-letter site code (`amstnl`).
     Clli,
     /// A city's name (`amsterdam`, `newyork`).
@@ -280,6 +297,7 @@ struct Place {
 
 struct Dictionaries {
     iata: HashMap<String, Place>,
+    icao: HashMap<String, Place>,
     clli: HashMap<&'static str, Place>,
     city_names: HashMap<String, Place>,
 }
@@ -287,18 +305,28 @@ struct Dictionaries {
 fn dictionaries() -> &'static Dictionaries {
     static DICTIONARIES: OnceLock<Dictionaries> = OnceLock::new();
     DICTIONARIES.get_or_init(|| {
-        let iata = parse_airports(AIRPORTS_TSV);
+        let Airports { iata, icao } = parse_airports(AIRPORTS_TSV);
         Dictionaries {
             clli: clli_places(&iata),
             city_names: city_name_index(&iata),
             iata,
+            icao,
         }
     })
 }
 
-/// Parses the airport table; malformed lines are skipped, never unwrapped.
-fn parse_airports(text: &'static str) -> HashMap<String, Place> {
+/// The airport table by code, lower case: every row by its IATA code, and the rows that have one by
+/// their ICAO code too.
+struct Airports {
+    iata: HashMap<String, Place>,
+    icao: HashMap<String, Place>,
+}
+
+/// Parses the airport table; malformed lines are skipped, never unwrapped. A row whose ICAO field is
+/// missing or not four letters still counts by its IATA code.
+fn parse_airports(text: &'static str) -> Airports {
     let mut table = HashMap::new();
+    let mut icao_table = HashMap::new();
     for line in text.lines().filter(|line| !line.starts_with('#')) {
         let mut fields = line.split('\t');
         let (Some(code), Some(city), Some(country), Some(lat), Some(lon)) = (
@@ -310,24 +338,32 @@ fn parse_airports(text: &'static str) -> HashMap<String, Place> {
         ) else {
             continue;
         };
+        let icao = fields
+            .next()
+            .map(str::trim)
+            .filter(|icao| icao.len() == 4 && icao.bytes().all(|b| b.is_ascii_alphabetic()));
         let valid = code.len() == 3
             && code.bytes().all(|b| b.is_ascii_alphabetic())
             && country.len() == 2
             && (-90.0..=90.0).contains(&lat)
             && (-180.0..=180.0).contains(&lon);
         if valid {
-            table.insert(
-                code.to_ascii_lowercase(),
-                Place {
-                    city,
-                    country,
-                    lat,
-                    lon,
-                },
-            );
+            let place = Place {
+                city,
+                country,
+                lat,
+                lon,
+            };
+            if let Some(icao) = icao {
+                icao_table.insert(icao.to_ascii_lowercase(), place);
+            }
+            table.insert(code.to_ascii_lowercase(), place);
         }
     }
-    table
+    Airports {
+        iata: table,
+        icao: icao_table,
+    }
 }
 
 /// The CLLI table joined to the gazetteer for coordinates (largest city of that name and country), or,
@@ -457,6 +493,21 @@ pub struct Token {
     pub in_domain: bool,
     /// The label right after this one, when it has exactly two letters (a country code, perhaps).
     pub next_label_country: Option<String>,
+    /// The label spells an address in hex groups (see [`spells_address`]).
+    pub in_address_label: bool,
+}
+
+/// Whether a label is an address written out in hex groups, as ISPs name customer lines after their
+/// IPv6 address (`2a02-8108-0-eddf`): at least four words, all hex digits, at least one with a decimal
+/// digit. Eleven ICAO codes of the table are spelled with the letters a-f only (`eddf` Frankfurt,
+/// `eddb` Berlin, `feff` Bangui…), and a four-letter group of such a label can be one of them by chance.
+fn spells_address(label: &str) -> bool {
+    let words: Vec<&str> = label.split(['-', '_']).collect();
+    words.len() >= 4
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_hexdigit()))
+        && words.iter().any(|w| w.bytes().any(|b| b.is_ascii_digit()))
 }
 
 /// The labels of a name that can carry hints, lower case, with the public suffix removed; the last one
@@ -502,6 +553,7 @@ pub fn tokens(hostname: &str) -> Vec<Token> {
             .get(index + 1)
             .filter(|next| next.len() == 2 && next.bytes().all(|b| b.is_ascii_alphabetic()))
             .cloned();
+        let in_address_label = spells_address(label);
         for word in label.split(['-', '_']).filter(|w| !w.is_empty()) {
             let runs = runs(word);
             let whole = matches!(runs.as_slice(), [(true, _)] | [(true, _), (false, _)]);
@@ -517,6 +569,7 @@ pub fn tokens(hostname: &str) -> Vec<Token> {
                     in_first_label: index == 0 && count > 1,
                     in_domain: has_domain && index + 1 == count && count > 1,
                     next_label_country: next_label_country.clone(),
+                    in_address_label,
                 });
             }
         }
@@ -551,10 +604,20 @@ fn label_country(label: &str) -> String {
     }
 }
 
+/// The rule score of a candidate (see the module documentation).
+///
+/// An ICAO code starts at 2, as an IATA code does, for two reasons that pull opposite ways and roughly
+/// cancel. Its extra letter makes a chance match rarer: the table's 1,690 ICAO codes are 0.4% of the
+/// 26^4 four-letter strings, its 1,719 IATA codes 9.8% of the 26^3 three-letter ones. But operators
+/// seldom use ICAO codes: the dictionaries CAIDA's Hoiho resolves are IATA, CLLI, UN/LOCODE and city
+/// names (CAIDA blog, 2023-02-13), so a four-letter token that matches is less likely meant as a
+/// place than a three-letter one. Scoring it above IATA would let a stray code outrank a site code in
+/// the same name; below, at 1, a code such as `kjfk` in the registered-domain label would need both
+/// digits and a whole word to be shown at all. Equal scores keep the order of the name.
 fn score(token: &Token, source: HintSource, place: &Place) -> i32 {
     let mut score = match source {
         HintSource::Clli | HintSource::CityName => 3,
-        HintSource::Iata => 2,
+        HintSource::Iata | HintSource::Icao => 2,
     };
     if token.followed_by_digits {
         score += 1;
@@ -615,6 +678,12 @@ pub fn candidates(hostname: &str) -> Vec<LocationHint> {
             && let Some(place) = dictionaries.iata.get(text)
         {
             push(token, HintSource::Iata, place);
+        }
+        if text.len() == 4
+            && !token.in_address_label
+            && let Some(place) = dictionaries.icao.get(text)
+        {
+            push(token, HintSource::Icao, place);
         }
         if text.len() == 6
             && let Some(place) = dictionaries.clli.get(text)
@@ -969,6 +1038,18 @@ mod tests {
     fn the_dictionaries_are_complete() {
         let d = dictionaries();
         assert_eq!(d.iata.len(), 1_719);
+        // Every airport code but eight carries its ICAO code; the 21 metropolitan-area codes that are not
+        // also an airport's have none (1,719 − 8 − 21 = 1,690).
+        assert_eq!(d.icao.len(), 1_690);
+        for (icao, iata) in [
+            ("eham", "ams"),
+            ("egll", "lhr"),
+            ("kjfk", "jfk"),
+            ("lfpg", "cdg"),
+        ] {
+            assert_eq!(d.icao.get(icao), d.iata.get(iata), "{icao} and {iata}");
+        }
+
         assert_eq!(
             d.clli.len(),
             CLLI_CODES.len(),
@@ -999,10 +1080,139 @@ mod tests {
         assert_eq!(fold("Köln"), Some("koln".to_string()));
         assert_eq!(fold("東京"), None);
         // A broken table gives fewer codes, not a panic.
-        assert_eq!(
-            parse_airports("#h\nAMS\tAmsterdam\tNL\tx\t4\nXX\tA\tNL\t1\t1\n").len(),
-            0
+        let broken = parse_airports("#h\nAMS\tAmsterdam\tNL\tx\t4\tEHAM\nXX\tA\tNL\t1\t1\n");
+        assert!(broken.iata.is_empty() && broken.icao.is_empty());
+        // A row without its ICAO field (as the table was before it had one), with an empty one (REE,
+        // whose airportsdata `icao` is the FAA identifier 8XS8), or with one that is not four letters,
+        // still counts by its IATA code.
+        let partial = parse_airports(
+            "AMS\tAmsterdam\tNL\t52.37\t4.89\nREE\tLubbock\tUS\t33.58\t-101.86\t\n\
+             KYO\tTampa\tUS\t27.95\t-82.46\tKX39\n",
         );
+        assert_eq!(partial.iata.len(), 3);
+        assert!(partial.icao.is_empty());
+    }
+
+    /// ICAO codes of the table in router names written the way operators write site codes: the code
+    /// as a word of its own, numbered or not, in any case. Each names the city of the airport's IATA
+    /// code. The names are made up (operators seldom use ICAO codes, see [`score`]); the codes and
+    /// cities are the table's.
+    #[test]
+    fn icao_codes_name_the_city_of_their_airport() {
+        for (name, expected) in [
+            ("ae-1.eham-core1.example.net", "Amsterdam"),
+            ("xe-0-0-0.kjfk1.example.net", "New York City"),
+            ("et-3-0-0.egll2.example.net", "London"),
+            ("be10.lfpg-pe1.example.net", "Paris"),
+            ("hu0-0-0-1.eddf01.example.de", "Frankfurt am Main"),
+            // Case does not matter: names are compared in lower case, like the IATA rule.
+            ("AE-1.EHAM-CORE1.EXAMPLE.NET", "Amsterdam"),
+            ("xe-0-0-0.KJfk1.example.net", "New York City"),
+        ] {
+            let found = candidates(name);
+            assert_eq!(
+                found.first().map(|hint| (hint.city.as_str(), hint.source)),
+                Some((expected, HintSource::Icao)),
+                "{name}: {found:?}"
+            );
+        }
+        // Whole letter runs only: the code inside a longer run is not read (`beham`, `kjfkx`).
+        for name in ["ae-1.beham-core1.example.net", "xe-0.kjfkx1.example.net"] {
+            assert_eq!(candidates(name), Vec::new(), "{name}");
+        }
+        // The same scores as the IATA code of the same airport in the same place.
+        let icao = &candidates("xe-0-0-0.kjfk1.example.net")[0];
+        let iata = &candidates("xe-0-0-0.jfk1.example.net")[0];
+        assert_eq!(
+            (icao.score, icao.city.as_str()),
+            (iata.score, iata.city.as_str())
+        );
+        assert_eq!(
+            serde_json::to_value(HintSource::Icao).ok(),
+            Some(serde_json::json!("icao"))
+        );
+    }
+
+    /// `wall` is the ICAO code of Balikpapan (WALL) and a firewall's role in router names; the stop
+    /// list keeps it out. The table has it, so this fails if the stop word is dropped.
+    #[test]
+    fn an_icao_code_that_is_a_router_word_is_not_a_hint() {
+        assert_eq!(
+            dictionaries().icao.get("wall").map(|place| place.city),
+            Some("Balikpapan")
+        );
+        for name in ["wall1.dc2.example.net", "ge-0-0-1.WALL-2.example.net"] {
+            assert_eq!(candidates(name), Vec::new(), "{name}");
+        }
+    }
+
+    /// An ISP naming a customer line after its IPv6 address writes hex groups, and `eddf` (Frankfurt)
+    /// or `feff` (Bangui) can be one of them; no ICAO code is read from such a label. The same code
+    /// as a word of a router's name is still read.
+    #[test]
+    fn hex_groups_of_an_address_are_not_icao_codes() {
+        for name in [
+            "2a02-8108-0-eddf.dyn.example.net",
+            "2001-db8-feff-1.ip6.example.net",
+        ] {
+            assert!(
+                !candidates(name)
+                    .iter()
+                    .any(|h| h.source == HintSource::Icao),
+                "{name}: {:?}",
+                candidates(name)
+            );
+        }
+        assert_eq!(
+            city("ae-2.eddf-core1.example.net").as_deref(),
+            Some("Frankfurt am Main")
+        );
+        assert!(spells_address("2a02-8108-0-eddf") && !spells_address("eddf-core1"));
+        assert!(
+            !spells_address("dead-beef-cafe-face"),
+            "no digit: words, not an address"
+        );
+    }
+
+    /// The speed of light applies to an ICAO hint as to any other, through [`hints`], the function the
+    /// paths pipeline calls for each hop (`paths::trace`). The probe is RIPE Atlas probe 2748 in
+    /// Frankfurt (its position in `tests/fixtures/atlas/probes_page_msm1033154.json`, 50.1115, 8.6795),
+    /// and 2.49 ms is its recorded RTT to the DE-CIX hop of msm 1033154.
+    #[test]
+    fn an_icao_hint_is_checked_against_the_rtt() {
+        let frankfurt_probe = Some((50.1115, 8.6795));
+        let near = hints(
+            "xe-0-0-0.eddf1.example.net",
+            frankfurt_probe,
+            Some(2.49),
+            2.0 / 3.0,
+        );
+        assert_eq!(near[0].source, HintSource::Icao);
+        assert_eq!(near[0].city, "Frankfurt am Main");
+        assert!(near[0].is_accepted(), "{:?}", near[0]);
+        assert!(near[0].distance_km.is_some_and(|km| km < 10.0));
+        let far = hints(
+            "xe-0-0-0.kjfk1.example.net",
+            frankfurt_probe,
+            Some(2.49),
+            2.0 / 3.0,
+        );
+        assert_eq!(far[0].source, HintSource::Icao);
+        assert_eq!(
+            far[0].status,
+            HintStatus::Rejected {
+                reason: "New York City is 6,200 km from the probe; 2.5 ms allows at most 350 km"
+                    .to_string()
+            }
+        );
+        // 70 ms of round trip reaches New York from Frankfurt (6,200 km needs about 62 ms at 2/3 c).
+        let slow = hints(
+            "xe-0-0-0.kjfk1.example.net",
+            frankfurt_probe,
+            Some(70.0),
+            2.0 / 3.0,
+        );
+        assert!(slow[0].is_accepted(), "{:?}", slow[0]);
     }
 
     #[test]

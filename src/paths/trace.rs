@@ -402,6 +402,57 @@ pub(crate) mod tests {
         }
     }
 
+    /// An ICAO-coded router name goes through the whole path engine like an IATA one: Init7's DE-CIX
+    /// address renamed with Frankfurt's ICAO code is accepted from the three probes that pass it (their
+    /// recorded RTTs and positions), and renamed with New York JFK's it is rejected, with the reason,
+    /// from all three: Frankfurt at 2.5 ms, Sofia at 31 ms and St Petersburg at 35.5 ms are each far
+    /// closer to the exchange than to New York.
+    #[test]
+    fn icao_hints_are_checked_per_probe() {
+        let all = traces(MSM_1033154);
+        let probes = parse_probes_page(PROBES_1033154).probes;
+        let hop_of = |name: &str| {
+            let mut context = names_context();
+            context
+                .names
+                .insert("80.81.192.67".to_string(), name.to_string());
+            probe_paths(&all, &probes, &context)
+                .into_iter()
+                .flat_map(|path| path.hops)
+                .filter(|row| row.addresses.iter().any(|a| a == "80.81.192.67"))
+                .collect::<Vec<HopRow>>()
+        };
+        let eddf = hop_of("r1eddf3.core.example.net");
+        assert_eq!(eddf.len(), 3);
+        for row in &eddf {
+            assert_eq!(row.hints[0].source, hints::HintSource::Icao);
+            assert!(row.hints[0].is_accepted(), "{:?}", row.hints[0]);
+            assert_eq!(row.accepted_city.as_deref(), Some("Frankfurt am Main"));
+        }
+        let kjfk = hop_of("xe-0-0-0.kjfk1.example.net");
+        let mut reasons: Vec<String> = Vec::new();
+        for row in &kjfk {
+            let hint = &row.hints[0];
+            assert_eq!(
+                (hint.source, hint.city.as_str()),
+                (hints::HintSource::Icao, "New York City")
+            );
+            if let hints::HintStatus::Rejected { reason } = &hint.status {
+                reasons.push(reason.clone());
+            }
+            assert_eq!(row.accepted_city, None);
+        }
+        reasons.sort();
+        assert_eq!(
+            reasons,
+            [
+                "New York City is 6,200 km from the probe; 2.5 ms allows at most 350 km",
+                "New York City is 6,900 km from the probe; 35.5 ms allows at most 3,700 km",
+                "New York City is 7,600 km from the probe; 31.0 ms allows at most 3,200 km",
+            ]
+        );
+    }
+
     /// Every recorded traceroute variant (late and duplicate replies, hop errors, MPLS, IPv6, the 255
     /// sentinel, unresolved targets) goes through the whole path engine without a panic, and late or
     /// duplicate replies never set a hop's minimum.
