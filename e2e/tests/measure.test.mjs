@@ -339,7 +339,24 @@ test('a Globalping traceroute: the whole path from the probe\'s output, the rout
   await cell.locator('.latency-view canvas').waitFor();
   assert.ok(await canvasColourCount(cell.locator('.latency-view')) > 20, 'the map is drawn');
   assert.deepEqual(errors, []);
+  // Shared as a link, the names and the hint come back offline: they are in the stored measurement.
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = await page.locator('textarea.share-link').inputValue();
   await context.close();
+  const { offlineReader } = await import('../helpers.mjs');
+  const requestsBefore = env.replay.requests.length;
+  const reader = await offlineReader(env);
+  await reader.page.goto(link);
+  const shared = reader.page.locator('article.cell[data-kind="Measure now"]');
+  const sharedRow = shared.locator('table.hop-table tbody tr').nth(Number(ttl) - 1);
+  await sharedRow.waitFor();
+  assert.match(await sharedRow.innerText(), /syd-sy2-bb1-a9\.au\.asia/);
+  assert.equal(await sharedRow.locator('.hint-badge.accepted').innerText(), 'Sydney (AU)');
+  await shared.locator('.latency-view canvas').waitFor();
+  assert.deepEqual(reader.outside, []);
+  assert.equal(env.replay.requests.length, requestsBefore, 'the reader contacted no API');
+  assert.deepEqual(reader.errors, []);
+  await reader.context.close();
 });
 
 test('a Globalping token goes only to Globalping, as its Authorization header, and raises the stated limits', async () => {
