@@ -380,3 +380,23 @@ test('a Globalping token goes only to Globalping, as its Authorization header, a
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a running Atlas measurement shows its results so far, survives a reload, and ends with the final results', async () => {
+  env.replay.atlasCreatedOngoingPolls = 100000;
+  const { context, page, errors } = await freshPage(env, { settings: settingsFor({ 'atlas-api-key': ATLAS_TEST_KEY }) });
+  const cell = await atlasCell(page);
+  await cell.getByRole('button', { name: 'Run', exact: true }).click();
+  await cell.getByRole('button', { name: 'Confirm and create' }).click();
+  await cell.locator('.run-headline', { hasText: /Ongoing: \d+ results so far/ }).waitFor({ timeout: 60000 });
+  await cell.locator('.latency-view canvas').waitFor();
+  const creates = posts('atlas').length;
+  await page.reload();
+  const resumed = page.locator('article.cell[data-kind="Measure now"]').last();
+  await resumed.locator('.run-headline', { hasText: 'Ongoing' }).waitFor();
+  env.replay.atlasCreatedOngoingPolls = 0;
+  await resumed.locator('.run-headline', { hasText: 'Stopped: results received' }).waitFor({ timeout: 60000 });
+  assert.equal(posts('atlas').length, creates, 'the reload followed the saved ID; nothing was created again');
+  assert.deepEqual(errors, []);
+  await context.close();
+  env.replay.atlasCreatedOngoingPolls = 1;
+});

@@ -33,6 +33,9 @@ const ATLAS_FIRST_POLL_MS: f64 = 2_000.0;
 const ATLAS_MAX_POLL_MS: f64 = 15_000.0;
 /// Give up following after this long; the ID stays with the cell and can be followed again.
 const ATLAS_FOLLOW_LIMIT_MS: f64 = 30.0 * 60_000.0;
+/// Least time between two fetches of the partial results of a running Atlas measurement: each
+/// downloads every result so far and the probes' metadata again.
+const ATLAS_PARTIAL_EVERY_MS: f64 = 20_000.0;
 
 fn now_ms() -> f64 {
     super::now_ms()
@@ -295,13 +298,16 @@ pub async fn atlas_create(
 }
 
 /// Follows an Atlas measurement until it is over, reporting its status, then fetches its results and
-/// probes exactly as an imported measurement is fetched.
+/// probes exactly as an imported measurement is fetched. While it runs and has results, the results
+/// so far are fetched every `ATLAS_PARTIAL_EVERY_MS` and handed to `on_partial`, so the cell shows
+/// the first probes' answers minutes before the measurement stops.
 pub async fn atlas_follow(
     base: &str,
     msm_id: u64,
     signal: Option<&AbortSignal>,
     progress: &dyn Fn(String),
     on_status: &dyn Fn(&MeasurementProgress),
+    on_partial: &dyn Fn(AtlasSnapshot),
 ) -> Result<AtlasSnapshot, String> {
     let url = format!(
         "{}/api/v2/measurements/{msm_id}/",
@@ -310,6 +316,7 @@ pub async fn atlas_follow(
     let started = now_ms();
     let mut wait = ATLAS_FIRST_POLL_MS;
     let mut failures = 0;
+    let mut last_partial: Option<f64> = None;
     loop {
         let response = match super::get_text(&url, "application/json", signal).await {
             Ok(response) => response,
@@ -340,6 +347,24 @@ pub async fn atlas_follow(
         on_status(&status);
         if status.is_done {
             break;
+        }
+        if status.has_results
+            && last_partial.is_none_or(|at| now_ms() - at >= ATLAS_PARTIAL_EVERY_MS)
+        {
+            last_partial = Some(now_ms());
+            let request = AtlasRequest {
+                measurement: msm_id.to_string(),
+                ..AtlasRequest::default()
+            };
+            // Partial results are a convenience: a failure here (no results yet, a hiccup) is
+            // said in the progress line and the follow goes on.
+            match super::fetch_atlas_measurement(base, &request, signal, progress).await {
+                Ok(snapshot) => on_partial(snapshot),
+                Err(message) => progress(format!("Results so far not fetched: {message}")),
+            }
+            if signal.is_some_and(AbortSignal::aborted) {
+                return Err(cancelled());
+            }
         }
         progress(format!(
             "Atlas measurement {msm_id}: {}{}; checking again in {:.0} s…",

@@ -228,9 +228,18 @@ pub enum RunData {
         /// The measurement's status as last seen ("Ongoing", "Stopped").
         #[serde(default)]
         status_name: String,
+        /// The results as last fetched: partial while the measurement runs, then the final ones.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         snapshot: Option<Rc<AtlasSnapshot>>,
+        /// Whether the measurement is over (its results are final). Missing in runs stored before
+        /// partial results existed, which only ever held final results: true.
+        #[serde(default = "over_by_default")]
+        over: bool,
     },
+}
+
+fn over_by_default() -> bool {
+    true
 }
 
 impl MeasureRun {
@@ -257,7 +266,7 @@ impl MeasureRun {
     pub fn is_pending(&self) -> bool {
         match &self.data {
             RunData::Globalping { .. } => !self.globalping().is_some_and(|m| m.is_finished()),
-            RunData::Atlas { snapshot, .. } => snapshot.is_none(),
+            RunData::Atlas { snapshot, over, .. } => snapshot.is_none() || !over,
         }
     }
 
@@ -416,6 +425,7 @@ impl MeasureCell {
                 msm_id: msm_id.unwrap_or(0),
                 status_name: "imported".to_string(),
                 snapshot: Some(snapshot.clone()),
+                over: true,
             },
         };
         Ok(MeasureCell {

@@ -28,7 +28,7 @@ use crate::notebook::measure::{
     ATLAS_DEFAULT_PROBES, MeasureCell, MeasureForm, MeasureRun, PER_CONTINENT_TEXT, Platform,
     RunData,
 };
-use crate::notebook::{Action, CellId, InferenceChoices};
+use crate::notebook::{Action, AtlasSnapshot, CellId, InferenceChoices};
 use crate::settings::{Credentials, Settings};
 
 #[derive(Properties, PartialEq)]
@@ -91,12 +91,23 @@ fn spawn_follow(
             progress(format!("Following Atlas measurement {msm_id}…"));
             let base = settings.atlas_base_url.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let on_status = |status: &crate::atlas::create::MeasurementProgress| {
+                // The latest status and partial results, so each update keeps the other.
+                let latest = std::cell::RefCell::new(match &run.data {
+                    RunData::Atlas {
+                        status_name,
+                        snapshot,
+                        ..
+                    } => (status_name.clone(), snapshot.clone()),
+                    RunData::Globalping { .. } => (String::new(), None),
+                });
+                let update = |status_name: String, snapshot: Option<Rc<AtlasSnapshot>>| {
+                    *latest.borrow_mut() = (status_name.clone(), snapshot.clone());
                     let mut next = run.clone();
                     next.data = RunData::Atlas {
                         msm_id,
-                        status_name: status.status_name.clone(),
-                        snapshot: None,
+                        status_name,
+                        snapshot,
+                        over: false,
                     };
                     store.dispatch(Action::MeasureRunUpdated {
                         id,
@@ -104,14 +115,31 @@ fn spawn_follow(
                         done: false,
                     });
                 };
-                match net::atlas_follow(&base, msm_id, signal.as_ref(), &progress, &on_status).await
+                let on_status = |status: &crate::atlas::create::MeasurementProgress| {
+                    let snapshot = latest.borrow().1.clone();
+                    update(status.status_name.clone(), snapshot);
+                };
+                let on_partial = |snapshot: AtlasSnapshot| {
+                    let status_name = latest.borrow().0.clone();
+                    update(status_name, Some(Rc::new(snapshot)));
+                };
+                match net::atlas_follow(
+                    &base,
+                    msm_id,
+                    signal.as_ref(),
+                    &progress,
+                    &on_status,
+                    &on_partial,
+                )
+                .await
                 {
                     Ok(snapshot) => {
                         let mut next = run.clone();
                         next.data = RunData::Atlas {
                             msm_id,
-                            status_name: "Stopped".to_string(),
+                            status_name: latest.borrow().0.clone(),
                             snapshot: Some(Rc::new(snapshot)),
+                            over: true,
                         };
                         store.dispatch(Action::MeasureRunUpdated {
                             id,
@@ -134,6 +162,7 @@ fn atlas_run(msm_id: u64, request_body: String) -> MeasureRun {
             msm_id,
             status_name: "Specified".to_string(),
             snapshot: None,
+            over: false,
         },
     }
 }
@@ -708,12 +737,16 @@ fn run_headline(run: &MeasureRun, number: usize) -> String {
             msm_id,
             status_name,
             snapshot,
+            over,
         } => format!(
             "Run {number} · RIPE Atlas measurement {msm_id} · started {when} · {}",
-            if snapshot.is_some() {
-                "results received".to_string()
-            } else {
-                format!("{status_name}, waiting for results…")
+            match (snapshot, over) {
+                (Some(_), true) => format!("{status_name}: results received"),
+                (Some(snapshot), false) => format!(
+                    "{status_name}: {} results so far…",
+                    crate::atlas::probe_ids(&snapshot.results_text).len()
+                ),
+                (None, _) => format!("{status_name}, waiting for results…"),
             }
         ),
     }
