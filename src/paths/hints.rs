@@ -40,8 +40,9 @@
 //!   code there.
 //!
 //! Tokens on the stop list ([`STOP_WORDS`]: router roles, interface types, access-technology words and
-//! operator names) are never hints. No ICAO code is read from a label that spells an address in hex
-//! groups (`2a02-8108-0-eddf`), where `eddf` is a group, not Frankfurt. A candidate needs a score of
+//! operator names) are never hints. No airport code is read from a label that spells an address in hex
+//! groups (`2a02-8108-0-eddf`, `2001-db8-dac-1`), where `eddf` is a group, not Frankfurt, and `dac` not
+//! Dhaka. A candidate needs a score of
 //! at least [`MIN_SCORE`].
 
 use std::collections::HashMap;
@@ -671,7 +672,9 @@ pub fn candidates(hostname: &str) -> Vec<LocationHint> {
     };
     for token in &tokens {
         let text = token.text.as_str();
-        if STOP_WORDS.contains(&text) {
+        // A label that spells an address in hex groups names a customer line, not a place: its
+        // groups can be airport codes by chance (`fab`, `dac`, `eddf`).
+        if STOP_WORDS.contains(&text) || token.in_address_label {
             continue;
         }
         if text.len() == 3
@@ -680,7 +683,6 @@ pub fn candidates(hostname: &str) -> Vec<LocationHint> {
             push(token, HintSource::Iata, place);
         }
         if text.len() == 4
-            && !token.in_address_label
             && let Some(place) = dictionaries.icao.get(text)
         {
             push(token, HintSource::Icao, place);
@@ -1150,19 +1152,18 @@ mod tests {
     /// or `feff` (Bangui) can be one of them; no ICAO code is read from such a label. The same code
     /// as a word of a router's name is still read.
     #[test]
-    fn hex_groups_of_an_address_are_not_icao_codes() {
+    fn hex_groups_of_an_address_are_not_airport_codes() {
         for name in [
             "2a02-8108-0-eddf.dyn.example.net",
             "2001-db8-feff-1.ip6.example.net",
+            "2a02-8108-0-cab.dyn.example.net",
+            "2001-db8-dac-1.ip6.example.net",
         ] {
-            assert!(
-                !candidates(name)
-                    .iter()
-                    .any(|h| h.source == HintSource::Icao),
-                "{name}: {:?}",
-                candidates(name)
-            );
+            assert_eq!(candidates(name), Vec::new(), "{name}");
         }
+        // The same three letters as a word of a router's name are still read.
+        assert_eq!(city("xe-1.dac1.example.net").as_deref(), Some("Dhaka"));
+        assert_eq!(city("xe-1.cab1.example.net").as_deref(), Some("Cabinda"));
         assert_eq!(
             city("ae-2.eddf-core1.example.net").as_deref(),
             Some("Frankfurt am Main")
