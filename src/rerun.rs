@@ -241,6 +241,35 @@ fn atlas_outcome(result: &AtlasResult) -> (Option<f64>, Vec<String>, Vec<String>
     }
 }
 
+/// One outcome per vantage of a DoH fan-out (a resolver asked for one emulated client, per record
+/// type), keyed "TYPE vantage": the answer set, the response time, and the RCODE or the failure as
+/// status. A DoH run has no probes; its vantages are what "the same probes" means for it.
+pub fn outcomes_from_doh(snapshot: &crate::notebook::DnsSnapshot) -> Vec<ProbeOutcome> {
+    snapshot
+        .observations_by_type()
+        .into_iter()
+        .flat_map(|(rtype, observations)| {
+            observations.into_iter().map(move |(_, observation)| {
+                let label = format!("{rtype} · {}", observation.vantage.label());
+                let status = match (&observation.rcode, &observation.failure, &observation.error) {
+                    (Some(rcode), _, _) => Some(rcode.to_string()),
+                    (None, _, Some(error)) => Some(format!("failed: {error}")),
+                    (None, Some(failure), None) => Some(format!("failed: {failure:?}")),
+                    (None, None, None) => Some("no answer".to_string()),
+                };
+                ProbeOutcome {
+                    key: label.clone(),
+                    label,
+                    rtt_ms: observation.rt_ms,
+                    path: Vec::new(),
+                    answers: atlas_answers(&observation.answers),
+                    status,
+                }
+            })
+        })
+        .collect()
+}
+
 /// One outcome per probe of an Atlas results body (its latest result when it has several), keyed
 /// "prb <id>": ping → the minimum RTT; traceroute → the median RTT of the last hop with times and
 /// the last responding hops; DNS → the answers of the primary response (`DnsResult::primary`) with

@@ -314,3 +314,34 @@ test('a hostile DNS snapshot in a link is inert and explained, never a crash', a
   assert.deepEqual(reader.errors, []);
   await reader.context.close();
 });
+
+test('running a fan-out again shows before and after per vantage: a resolver that was throttled and now answers', async () => {
+  const cloudflare = readJson(path.join(dohFixturesDir, 'cloudflare-json_AAAA_example.com.json'));
+  const { context, page, errors } = await freshPage(env, {
+    settings: dnsSettings({ 'cloudflare-doh-base-url': `${env.replay.origin}/status/429` }),
+  });
+  const cell = await newDnsCell(page);
+  // Cloudflare alone, for the name and type it was recorded for.
+  await cell.locator('input[name="rtype"][value="A"]').uncheck();
+  await cell.locator('input[name="rtype"][value="AAAA"]').check();
+  await cell.locator('input[name="resolver"][value="Google"]').uncheck();
+  await ask(cell, { name: 'example.com' });
+  await cell.locator('section.answer-matrix').waitFor();
+  assert.equal(await cell.locator('.comparison').count(), 0, 'one run: nothing to compare');
+  // Not throttled any more: the replay serves the recording.
+  const { saveSettings } = await import('../helpers.mjs');
+  await saveSettings(page, { 'cloudflare-doh-base-url': env.replay.origin });
+  await cell.getByRole('button', { name: /^Run/ }).click();
+  const comparison = cell.locator('.comparison');
+  await comparison.waitFor();
+  const rows = await comparison.locator('tbody tr').allInnerTexts();
+  assert.ok(rows.length >= 1);
+  assert.equal(await comparison.locator('tbody tr.changed').count(), rows.length, rows.join('\n'));
+  const address = cloudflare.Answer.find((a) => a.type === 28).data;
+  for (const row of rows) {
+    assert.match(row, /AAAA · Cloudflare/);
+    assert.ok(row.includes(address), row);
+  }
+  assert.deepEqual(errors.filter((e) => !/status of 429/.test(e)), []);
+  await context.close();
+});

@@ -42,6 +42,25 @@ pub struct DnsCell {
     /// Behind an `Rc` for the same reason as Atlas snapshots: the reducer clones the notebook often.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<std::rc::Rc<DnsSnapshot>>,
+    /// The snapshot of the run before the last one, kept when the author runs again, so the cell
+    /// can show what changed (answers, RCODEs, response times) per vantage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<std::rc::Rc<DnsSnapshot>>,
+}
+
+impl DnsCell {
+    /// The last two runs compared per vantage, when there are two with exchanges for the same name.
+    pub fn comparison(&self) -> Option<crate::rerun::Comparison> {
+        let (before, after) = (self.previous.as_ref()?, self.snapshot.as_ref()?);
+        if before.name != after.name {
+            return None;
+        }
+        let (before, after) = (
+            crate::rerun::outcomes_from_doh(before),
+            crate::rerun::outcomes_from_doh(after),
+        );
+        (!before.is_empty() && !after.is_empty()).then(|| crate::rerun::compare(&before, &after))
+    }
 }
 
 /// What the author asked, as chosen in the form (an invalid name is kept for correction).
@@ -921,6 +940,54 @@ mod tests {
             origins_fetched_at_unix_ms: None,
             notes: Vec::new(),
         }
+    }
+
+    /// Running again keeps the run before; the comparison is per vantage (type, resolver, client).
+    #[test]
+    fn a_run_again_is_compared_with_the_run_before_per_vantage() {
+        let first = snapshot_with(Vec::new());
+        // The second run: Cloudflare answers this time (the same recorded reply), Google's first
+        // vantage is throttled.
+        let mut second = first.clone();
+        let cloudflare = second
+            .exchanges
+            .iter()
+            .position(|e| e.resolver == "Cloudflare")
+            .unwrap();
+        let google = second
+            .exchanges
+            .iter()
+            .position(|e| e.resolver == "Google")
+            .unwrap();
+        second.exchanges[cloudflare].outcome = second.exchanges[google].outcome.clone();
+        second.exchanges[google].outcome = first.exchanges[cloudflare].outcome.clone();
+        let cell = DnsCell {
+            request: request("img.alicdn.com"),
+            snapshot: Some(std::rc::Rc::new(second)),
+            previous: Some(std::rc::Rc::new(first.clone())),
+        };
+        let comparison = cell.comparison().unwrap();
+        assert_eq!(comparison.changes.len(), first.exchanges.len());
+        let changed: Vec<_> = comparison
+            .changes
+            .iter()
+            .filter(|c| !c.what_changed.is_empty())
+            .collect();
+        assert_eq!(changed.len(), 2, "{:?}", comparison.changes);
+        assert!(changed.iter().any(|c| c.label.contains("Cloudflare")));
+        // The same run twice: nothing changed.
+        let same = DnsCell {
+            request: request("img.alicdn.com"),
+            snapshot: Some(std::rc::Rc::new(first.clone())),
+            previous: Some(std::rc::Rc::new(first)),
+        };
+        assert!(
+            same.comparison()
+                .unwrap()
+                .changes
+                .iter()
+                .all(|c| c.what_changed.is_empty())
+        );
     }
 
     #[test]

@@ -659,6 +659,10 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
         }
         Action::DnsSnapshotLoaded { id, snapshot } => {
             if let Some(dns) = state.dns_cell_mut(id) {
+                // A run again keeps the run before it, for the before/after.
+                if let Some(earlier) = dns.snapshot.take() {
+                    dns.previous = Some(earlier);
+                }
                 dns.snapshot = Some(Rc::new(snapshot));
                 state.set_fetch_state(id, FetchState::Idle);
             }
@@ -677,6 +681,7 @@ pub fn apply(mut state: AppState, action: Action) -> AppState {
             }
             if let Some(dns) = state.dns_cell_mut(id) {
                 dns.snapshot = None;
+                dns.previous = None;
             }
             if let Some(routing) = state.routing_cell_mut(id) {
                 routing.snapshot = None;
@@ -1062,8 +1067,31 @@ mod tests {
             },
         );
         assert_eq!(unchanged.notebook, state.notebook);
-        let cleared = apply(state, Action::ClearSnapshot { id: CellId(1) });
+        // Running again keeps the run before, for the before/after.
+        assert!(dns_cell(&state, 0).previous.is_none());
+        let again = apply(
+            state.clone(),
+            Action::DnsSnapshotLoaded {
+                id: CellId(1),
+                snapshot: dns_snapshot("example.org"),
+            },
+        );
+        let cell = dns_cell(&again, 0);
+        assert_eq!(
+            cell.previous.as_ref().map(|s| s.name.as_str()),
+            Some("example.com")
+        );
+        assert_eq!(
+            cell.snapshot.as_ref().map(|s| s.name.as_str()),
+            Some("example.org")
+        );
+        assert!(
+            cell.comparison().is_none(),
+            "another name: nothing to compare"
+        );
+        let cleared = apply(again, Action::ClearSnapshot { id: CellId(1) });
         assert!(dns_cell(&cleared, 0).snapshot.is_none());
+        assert!(dns_cell(&cleared, 0).previous.is_none());
     }
 
     #[test]

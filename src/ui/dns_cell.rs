@@ -10,6 +10,7 @@ use yew::prelude::*;
 use super::browser;
 use super::dns_view::DnsSnapshotView;
 use super::fetch_status;
+use super::measure_cell::ComparisonView;
 use crate::dns::RecordType;
 use crate::dns::subnets;
 use crate::net;
@@ -246,10 +247,58 @@ pub fn DnsCellView(props: &DnsCellProps) -> Html {
             <p class="hint">{ format!("Countries with a client subnet ({}): {}.", subnets::SOURCE,
                 table.iter().map(|s| s.country.as_str()).collect::<Vec<_>>().join(", ")) }</p>
             { fetch_status::status_line(&fetch_state) }
+            if let (Some(previous), Some(current)) = (props.cell.previous.clone(), props.cell.snapshot.clone()) {
+                <DnsComparison previous={previous} current={current} />
+            }
             if let Some(snapshot) = props.cell.snapshot.clone() {
                 <DnsSnapshotView snapshot={snapshot} />
             }
         </div>
+    }
+}
+
+#[derive(Properties)]
+struct DnsComparisonProps {
+    previous: std::rc::Rc<crate::notebook::DnsSnapshot>,
+    current: std::rc::Rc<crate::notebook::DnsSnapshot>,
+}
+
+/// Snapshots are immutable once made: identity says whether they changed.
+impl PartialEq for DnsComparisonProps {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.previous, &other.previous)
+            && std::rc::Rc::ptr_eq(&self.current, &other.current)
+    }
+}
+
+#[derive(Clone)]
+struct PairKey(
+    std::rc::Rc<crate::notebook::DnsSnapshot>,
+    std::rc::Rc<crate::notebook::DnsSnapshot>,
+);
+
+impl PartialEq for PairKey {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0) && std::rc::Rc::ptr_eq(&self.1, &other.1)
+    }
+}
+
+/// The run before the last one against the last, per vantage (derived once per pair of runs).
+#[component]
+fn DnsComparison(props: &DnsComparisonProps) -> Html {
+    let cell = crate::notebook::DnsCell {
+        request: crate::notebook::DnsRequest::default(),
+        snapshot: Some(props.current.clone()),
+        previous: Some(props.previous.clone()),
+    };
+    // The props hold both snapshots, so comparing the props by identity is the memo's key.
+    let comparison = use_memo(
+        PairKey(props.previous.clone(), props.current.clone()),
+        move |_| cell.comparison().map(std::rc::Rc::new),
+    );
+    match (*comparison).clone() {
+        Some(comparison) => html! { <ComparisonView comparison={comparison} /> },
+        None => html! {},
     }
 }
 

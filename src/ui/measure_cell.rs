@@ -828,8 +828,8 @@ fn status_text(status: &crate::globalping::measurement::Status) -> String {
 }
 
 #[derive(Properties)]
-struct ComparisonViewProps {
-    comparison: Rc<crate::rerun::Comparison>,
+pub struct ComparisonViewProps {
+    pub comparison: Rc<crate::rerun::Comparison>,
 }
 
 impl PartialEq for ComparisonViewProps {
@@ -840,7 +840,7 @@ impl PartialEq for ComparisonViewProps {
 
 /// The last two runs side by side: what changed per probe.
 #[component]
-fn ComparisonView(props: &ComparisonViewProps) -> Html {
+pub fn ComparisonView(props: &ComparisonViewProps) -> Html {
     let describe = |outcome: &Option<crate::rerun::ProbeOutcome>| -> String {
         let Some(outcome) = outcome else {
             return "—".to_string();
