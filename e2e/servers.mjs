@@ -613,7 +613,9 @@ function replayAnswer(req, url, pathname, doh, send, options) {
 // - atlasKey (default ATLAS_TEST_KEY): the one Atlas API key POST /api/v2/measurements/ accepts;
 // - atlasCreateCors (default 'allow'): 'allow' or 'refuse' the preflight of that POST;
 // - atlasCreatedOngoingPolls (default 1): how many GETs of a created measurement's metadata answer
-//   status Ongoing before the recorded Stopped.
+//   status Ongoing before the recorded Stopped;
+// - globalpingRate: the hourly test counts behind the rate-limit headers, { ip, user } each
+//   { windowStart, consumed } (set `consumed` to start a test near the limit).
 // `requests` is the log: one entry per request, in arrival order, { method, url (full, as served),
 // host, origin (the replay origin it was served under), service ('atlas' | 'globalping' |
 // 'ripestat' | 'doh' | 'other'), path, search, headers (all, Authorization included, lower-case
@@ -690,5 +692,5 @@ export async function startReplay({ atlasKey = ATLAS_TEST_KEY } = {}) {
     server.closeAllConnections?.();
     return new Promise((r) => server.close(r));
   };
-  return Object.assign(switches, { origin, release, heldCount, close });
+  return Object.assign(switches, { origin, release, heldCount, close, globalpingRate: state.globalpingRate });
 }

@@ -400,3 +400,24 @@ test('a running Atlas measurement shows its results so far, survives a reload, a
   await context.close();
   env.replay.atlasCreatedOngoingPolls = 1;
 });
+
+test('the hourly allowance Globalping reports is shown, and a run that would exceed it is not sent', async () => {
+  const { context, page, errors } = await freshPage(env, { settings: settingsFor() });
+  // This address has used 240 of its 250 tests this hour (the replay counts like Globalping).
+  env.replay.globalpingRate.ip = { windowStart: Date.now(), consumed: 240 };
+  const cell = await measureCell(page);
+  await cell.locator('input[name="measure-target"]').fill(ping.target);
+  await cell.getByRole('button', { name: 'Run', exact: true }).click();
+  await cell.locator('.run-headline', { hasText: 'finished' }).waitFor();
+  const left = 250 - 240 - ping.results.length;
+  assert.equal(await cell.locator('.rate-limit').innerText(), `Globalping: ${left} of 250 tests left this hour from this address.`);
+  const before = posts('globalping').length;
+  await cell.getByRole('button', { name: 'Run new', exact: true }).click();
+  const error = cell.locator('.error');
+  await error.waitFor();
+  assert.match(await error.innerText(), new RegExp(`allows ${left} more tests this hour .* asks for 30: .*Nothing was sent\\.`));
+  assert.equal(posts('globalping').length, before, 'nothing was sent');
+  env.replay.globalpingRate.ip = { windowStart: null, consumed: 0 };
+  assert.deepEqual(errors, []);
+  await context.close();
+});

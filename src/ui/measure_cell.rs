@@ -175,7 +175,7 @@ fn start_globalping(
     credentials: Rc<Credentials>,
     id: CellId,
     body: String,
-    on_limits: Callback<String>,
+    on_limits: Callback<crate::globalping::measurement::RateLimit>,
 ) {
     let signal = fetch_status::start(abort);
     let progress = fetch_status::progress_to(store, id);
@@ -192,16 +192,7 @@ fn start_globalping(
         .await;
         match created {
             Ok(started) => {
-                if let Some(remaining) = started.rate_limit.remaining {
-                    on_limits.emit(format!(
-                        "Globalping: {remaining}{} tests left this hour from this address.",
-                        started
-                            .rate_limit
-                            .limit
-                            .map(|limit| format!(" of {limit}"))
-                            .unwrap_or_default()
-                    ));
-                }
+                on_limits.emit(started.rate_limit.clone());
                 let run = MeasureRun {
                     started_at_unix_ms: browser::now_unix_ms(),
                     request_body: body,
@@ -227,7 +218,8 @@ fn start_globalping(
 pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
     let credentials = use_context::<Rc<Credentials>>().unwrap_or_default();
     let step = use_state(|| AtlasStep::Form);
-    let limits_note = use_state(|| None::<String>);
+    // What Globalping's last answer said of this address's hourly allowance (rate-limit headers).
+    let rate_limit = use_state(|| None::<crate::globalping::measurement::RateLimit>);
     let pasted_id = use_state(String::new);
     let resumed = use_mut_ref(|| false);
     let run = fetch_status::use_cell_run(props.id);
@@ -294,9 +286,12 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
         Callback::from(move |_: MouseEvent| edit.emit(text.to_string()))
     };
     let on_limits = {
-        let limits_note = limits_note.clone();
-        Callback::from(move |note: String| limits_note.set(Some(note)))
+        let rate_limit = rate_limit.clone();
+        Callback::from(move |limit: crate::globalping::measurement::RateLimit| {
+            rate_limit.set(Some(limit))
+        })
     };
+    let remaining_tests = rate_limit.as_ref().and_then(|limit| limit.remaining);
 
     // Run (and Run again on the same probes, which only changes the locations).
     let run_with = |same_probes: bool| {
@@ -315,6 +310,23 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
                     cell.form.globalping_request(authenticated)
                 };
                 match request {
+                    // Each probe is one test; a request over what is left this hour would be refused
+                    // by Globalping anyway (and count against the allowance), so it is not sent.
+                    Ok(request)
+                        if remaining_tests
+                            .is_some_and(|left| request.probes_requested() > left) =>
+                    {
+                        store.dispatch(Action::FetchFailed {
+                            id,
+                            message: format!(
+                                "Globalping allows {} more tests this hour from this address and \
+                                 this asks for {}: ask for fewer probes, wait, or add a Globalping \
+                                 token in Settings. Nothing was sent.",
+                                remaining_tests.unwrap_or(0),
+                                request.probes_requested()
+                            ),
+                        });
+                    }
                     Ok(request) => start_globalping(
                         &store,
                         &abort,
@@ -623,8 +635,9 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
                 </div>
             </form>
             <p class="hint measure-limits">{ limits }</p>
-            if let Some(note) = &*limits_note {
-                <p class="hint rate-limit">{ note.clone() }</p>
+            if let Some(remaining) = remaining_tests {
+                <p class="hint rate-limit">{ format!("Globalping: {remaining}{} tests left this hour from this address.",
+                    rate_limit.as_ref().and_then(|l| l.limit).map(|limit| format!(" of {limit}")).unwrap_or_default()) }</p>
             }
             if let Some(cost) = &cost {
                 <p class="hint atlas-cost">{ format!("Cost: {} ({})", cost.explanation, cost.source) }</p>
