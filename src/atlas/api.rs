@@ -158,6 +158,16 @@ pub fn latest_url(api_base: &str, msm_id: u64) -> String {
     )
 }
 
+/// `/measurements/`: where a measurement is created (POST, with the user's key).
+pub fn create_url(api_base: &str) -> String {
+    format!("{}/api/v2/measurements/", base(api_base))
+}
+
+/// `/measurements/{id}/`: a measurement's metadata, whose `status` says whether it is over.
+pub fn measurement_url(api_base: &str, msm_id: u64) -> String {
+    format!("{}/api/v2/measurements/{msm_id}/", base(api_base))
+}
+
 /// `/probes/?id__in=…` for one batch of probe IDs.
 pub fn probes_url(api_base: &str, probe_ids: &[u64]) -> String {
     let ids: Vec<String> = probe_ids.iter().map(u64::to_string).collect();
@@ -348,6 +358,14 @@ mod tests {
         assert_eq!(
             latest_url("http://127.0.0.1:9", 5),
             "http://127.0.0.1:9/api/v2/measurements/5/latest/?format=json"
+        );
+        assert_eq!(
+            create_url("https://atlas.ripe.net/"),
+            "https://atlas.ripe.net/api/v2/measurements/"
+        );
+        assert_eq!(
+            measurement_url(" http://127.0.0.1:9 ", 5),
+            "http://127.0.0.1:9/api/v2/measurements/5/"
         );
         assert_eq!(
             probes_url("https://atlas.ripe.net", &[3, 1]),

@@ -151,6 +151,28 @@ pub struct MeasurementRequest {
     pub options: TestOptions,
 }
 
+/// `POST /v1/measurements`, where a measurement is created.
+pub fn create_url(base: &str) -> String {
+    format!("{}/v1/measurements", base.trim().trim_end_matches('/'))
+}
+
+/// `GET /v1/measurements/{id}`. Globalping IDs are short base62 strings; anything else (a tampered
+/// notebook or link) is percent-encoded, `.` and `/` included, so it cannot change the path or reach
+/// another endpoint.
+pub fn measurement_url(base: &str, id: &str) -> String {
+    let id: String = id
+        .bytes()
+        .map(|byte| {
+            if byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_' {
+                char::from(byte).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect();
+    format!("{}/{id}", create_url(base))
+}
+
 /// One probe per continent ×`each`, as one click. The places are the continents' *names*, not their
 /// codes: Globalping's magic matching prefers the earliest matching field of a probe's index, and
 /// the country comes first (`getIndex` in jsdelivr/globalping `src/probe/builder.ts`, used by
@@ -569,6 +591,22 @@ impl MeasurementRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn measurement_urls_keep_ids_inside_their_path_segment() {
+        assert_eq!(
+            create_url("https://api.globalping.io/"),
+            "https://api.globalping.io/v1/measurements"
+        );
+        assert_eq!(
+            measurement_url("https://api.globalping.io", "nzGzfAGL7sZfUs3c"),
+            "https://api.globalping.io/v1/measurements/nzGzfAGL7sZfUs3c"
+        );
+        assert_eq!(
+            measurement_url("http://127.0.0.1:9", "../limits?x=1#"),
+            "http://127.0.0.1:9/v1/measurements/%2E%2E%2Flimits%3Fx%3D1%23"
+        );
+    }
 
     fn fixture(name: &str) -> Value {
         let text = match name {

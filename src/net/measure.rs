@@ -9,7 +9,7 @@
 
 use web_sys::AbortSignal;
 
-use super::{NetError, Outgoing, decode_text, send, sleep_ms};
+use super::{NetError, Outgoing, decode_text, now_ms, send, sleep_ms};
 use crate::atlas::create::{self, ApiKey, AtlasApiError, MeasurementProgress};
 use crate::globalping::measurement::{
     self, ApiError, Created, Measurement, RateLimit, parse_measurement,
@@ -37,14 +37,6 @@ const ATLAS_FOLLOW_LIMIT_MS: f64 = 30.0 * 60_000.0;
 /// downloads every result so far and the probes' metadata again.
 const ATLAS_PARTIAL_EVERY_MS: f64 = 20_000.0;
 
-fn now_ms() -> f64 {
-    super::now_ms()
-}
-
-fn header(headers: &gloo_net::http::Headers, name: &str) -> Option<String> {
-    headers.get(name)
-}
-
 fn backoff_ms(attempt: u32, retry_after_s: Option<u32>) -> f64 {
     match retry_after_s {
         Some(seconds) => f64::from(seconds.min(120)) * 1000.0,
@@ -60,6 +52,23 @@ pub struct GlobalpingStarted {
     pub url: String,
 }
 
+/// A follow's GET got no response: while retries are left, say so, wait the backoff and go on
+/// (`Ok`); then the error's message. Polls are safe to repeat, unlike a create.
+async fn retry_unreachable(
+    error: NetError,
+    failures: &mut u32,
+    signal: Option<&AbortSignal>,
+    progress: &dyn Fn(String),
+) -> Result<(), String> {
+    if *failures >= RETRIES {
+        return Err(error.user_message());
+    }
+    *failures += 1;
+    progress(format!("{} Trying again…", error.user_message()));
+    sleep_ms(backoff_ms(*failures, None), signal).await;
+    Ok(())
+}
+
 fn cancelled() -> String {
     "Cancelled: what had arrived is kept with the cell.".to_string()
 }
@@ -73,7 +82,7 @@ pub async fn globalping_create(
     signal: Option<&AbortSignal>,
     progress: &dyn Fn(String),
 ) -> Result<GlobalpingStarted, String> {
-    let url = format!("{}/v1/measurements", base.trim_end_matches('/'));
+    let url = crate::globalping::request::create_url(base);
     let bearer = token.map(|token| format!("Bearer {token}"));
     let mut headers = vec![
         ("Accept", "application/json"),
@@ -96,8 +105,7 @@ pub async fn globalping_create(
             Err(error) => return Err(error.user_message()),
         };
         let text = decode_text(&response.body);
-        let rate_limit =
-            measurement::rate_limit_from_headers(|name| header(&response_headers, name));
+        let rate_limit = measurement::rate_limit_from_headers(|name| response_headers.get(name));
         match measurement::parse_created(response.status, &text) {
             Ok(created) => {
                 return Ok(GlobalpingStarted {
@@ -128,7 +136,9 @@ pub async fn globalping_create(
 
 fn with_retry_after(mut error: ApiError, headers: &gloo_net::http::Headers) -> ApiError {
     if error.retry_after_s.is_none() {
-        error.retry_after_s = header(headers, "Retry-After").and_then(|v| v.trim().parse().ok());
+        error.retry_after_s = headers
+            .get("Retry-After")
+            .and_then(|v| v.trim().parse().ok());
     }
     error
 }
@@ -144,11 +154,7 @@ pub async fn globalping_follow(
     progress: &dyn Fn(String),
     on_poll: &dyn Fn(String, &Measurement),
 ) -> Result<(), String> {
-    let url = format!(
-        "{}/v1/measurements/{}",
-        base.trim_end_matches('/'),
-        percent_encode_id(id)
-    );
+    let url = crate::globalping::request::measurement_url(base, id);
     let started = now_ms();
     let mut etag: Option<String> = None;
     let mut failures = 0;
@@ -166,19 +172,16 @@ pub async fn globalping_follow(
         let (response, response_headers) = match send(&outgoing, signal).await {
             Ok(sent) => sent,
             Err(NetError::Aborted) => return Err(cancelled()),
-            Err(error) if failures < RETRIES => {
-                failures += 1;
-                progress(format!("{} Trying again…", error.user_message()));
-                sleep_ms(backoff_ms(failures, None), signal).await;
+            Err(error) => {
+                retry_unreachable(error, &mut failures, signal, progress).await?;
                 continue;
             }
-            Err(error) => return Err(error.user_message()),
         };
         let text = decode_text(&response.body);
         match response.status {
             200 => {
                 failures = 0;
-                etag = header(&response_headers, "ETag");
+                etag = response_headers.get("ETag");
                 match parse_measurement(&text) {
                     Ok(measurement) => {
                         on_poll(text, &measurement);
@@ -237,20 +240,6 @@ pub async fn globalping_follow(
     }
 }
 
-/// Globalping IDs are short base62 strings; anything else (a tampered notebook) is escaped so it
-/// cannot change the path or reach another endpoint.
-fn percent_encode_id(id: &str) -> String {
-    id.bytes()
-        .map(|byte| {
-            if byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_' {
-                char::from(byte).to_string()
-            } else {
-                format!("%{byte:02X}")
-            }
-        })
-        .collect()
-}
-
 /// Why an Atlas measurement was not created.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AtlasCreateFailure {
@@ -271,7 +260,7 @@ pub async fn atlas_create(
     body: &str,
     signal: Option<&AbortSignal>,
 ) -> Result<Vec<u64>, AtlasCreateFailure> {
-    let url = format!("{}/api/v2/measurements/", base.trim_end_matches('/'));
+    let url = crate::atlas::api::create_url(base);
     let authorization = key.header_value();
     let headers = [
         ("Accept", "application/json"),
@@ -309,10 +298,7 @@ pub async fn atlas_follow(
     on_status: &dyn Fn(&MeasurementProgress),
     on_partial: &dyn Fn(AtlasSnapshot),
 ) -> Result<AtlasSnapshot, String> {
-    let url = format!(
-        "{}/api/v2/measurements/{msm_id}/",
-        base.trim_end_matches('/')
-    );
+    let url = crate::atlas::api::measurement_url(base, msm_id);
     let started = now_ms();
     let mut wait = ATLAS_FIRST_POLL_MS;
     let mut failures = 0;
@@ -321,13 +307,10 @@ pub async fn atlas_follow(
         let response = match super::get_text(&url, "application/json", signal).await {
             Ok(response) => response,
             Err(NetError::Aborted) => return Err(cancelled()),
-            Err(error) if failures < RETRIES => {
-                failures += 1;
-                progress(format!("{} Trying again…", error.user_message()));
-                sleep_ms(backoff_ms(failures, None), signal).await;
+            Err(error) => {
+                retry_unreachable(error, &mut failures, signal, progress).await?;
                 continue;
             }
-            Err(error) => return Err(error.user_message()),
         };
         if response.status == 429 || response.status >= 500 {
             if failures >= RETRIES {
