@@ -51,16 +51,21 @@ pub struct DnsCell {
 impl DnsCell {
     /// The last two runs compared per vantage, when there are two with exchanges for the same name.
     pub fn comparison(&self) -> Option<crate::rerun::Comparison> {
-        let (before, after) = (self.previous.as_ref()?, self.snapshot.as_ref()?);
-        if before.name != after.name {
-            return None;
-        }
-        let (before, after) = (
-            crate::rerun::outcomes_from_doh(before),
-            crate::rerun::outcomes_from_doh(after),
-        );
-        (!before.is_empty() && !after.is_empty()).then(|| crate::rerun::compare(&before, &after))
+        compare_runs(self.previous.as_ref()?, self.snapshot.as_ref()?)
     }
+}
+
+/// Two runs of a DNS cell compared per vantage; `None` when they asked about different names or
+/// one has no exchanges.
+pub fn compare_runs(before: &DnsSnapshot, after: &DnsSnapshot) -> Option<crate::rerun::Comparison> {
+    if before.name != after.name {
+        return None;
+    }
+    let (before, after) = (
+        crate::rerun::outcomes_from_doh(before),
+        crate::rerun::outcomes_from_doh(after),
+    );
+    (!before.is_empty() && !after.is_empty()).then(|| crate::rerun::compare(&before, &after))
 }
 
 /// What the author asked, as chosen in the form (an invalid name is kept for correction).

@@ -8,9 +8,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::browser;
+use super::comparison_view::ComparisonView;
 use super::dns_view::DnsSnapshotView;
 use super::fetch_status;
-use super::measure_cell::ComparisonView;
 use crate::dns::RecordType;
 use crate::dns::subnets;
 use crate::net;
@@ -286,15 +286,9 @@ impl PartialEq for PairKey {
 /// The run before the last one against the last, per vantage (derived once per pair of runs).
 #[component]
 fn DnsComparison(props: &DnsComparisonProps) -> Html {
-    let cell = crate::notebook::DnsCell {
-        request: crate::notebook::DnsRequest::default(),
-        snapshot: Some(props.current.clone()),
-        previous: Some(props.previous.clone()),
-    };
-    // The props hold both snapshots, so comparing the props by identity is the memo's key.
     let comparison = use_memo(
         PairKey(props.previous.clone(), props.current.clone()),
-        move |_| cell.comparison().map(std::rc::Rc::new),
+        |pair| crate::notebook::dns::compare_runs(&pair.0, &pair.1).map(std::rc::Rc::new),
     );
     match (*comparison).clone() {
         Some(comparison) => html! { <ComparisonView comparison={comparison} /> },

@@ -14,6 +14,7 @@ use yew::prelude::*;
 
 use super::StoreHandle;
 use super::browser;
+use super::comparison_view::ComparisonView;
 use super::dns_view::AtlasDnsView;
 use super::fetch_status::{self, AbortSlot};
 use super::http_view::HttpView;
@@ -154,6 +155,22 @@ fn spawn_follow(
     }
 }
 
+/// A measurement exists at its source: store the run at once (its ID survives a reload), then
+/// follow it.
+fn begin_run(
+    store: &StoreHandle,
+    abort: &AbortSlot,
+    settings: &Settings,
+    id: CellId,
+    run: MeasureRun,
+) {
+    store.dispatch(Action::MeasureRunStarted {
+        id,
+        run: run.clone(),
+    });
+    spawn_follow(store, abort, settings, id, run);
+}
+
 fn atlas_run(msm_id: u64, request_body: String) -> MeasureRun {
     MeasureRun {
         started_at_unix_ms: browser::now_unix_ms(),
@@ -203,11 +220,7 @@ fn start_globalping(
                         url: started.url,
                     },
                 };
-                store.dispatch(Action::MeasureRunStarted {
-                    id,
-                    run: run.clone(),
-                });
-                spawn_follow(&store, &abort, &settings, id, run);
+                begin_run(&store, &abort, &settings, id, run);
             }
             Err(message) => store.dispatch(Action::FetchFailed { id, message }),
         }
@@ -221,12 +234,26 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
     // What Globalping's last answer said of this address's hourly allowance (rate-limit headers).
     let rate_limit = use_state(|| None::<crate::globalping::measurement::RateLimit>);
     let pasted_id = use_state(String::new);
-    let resumed = use_mut_ref(|| false);
     let run = fetch_status::use_cell_run(props.id);
-    // A run a reload left pending is followed again, once, when the cell mounts in the author's own
-    // notebook.
+    // Derived from the runs, once per change of them rather than on every keystroke in the form:
+    // both parse the stored measurements.
+    let current = props.cell.current().cloned().map(RunKey);
+    let pending = use_memo(current.clone(), |current| {
+        current.as_ref().is_some_and(|run| run.0.is_pending())
+    });
+    let comparison = use_memo(
+        (
+            props.cell.runs.iter().rev().nth(1).cloned().map(RunKey),
+            current.clone(),
+        ),
+        {
+            let cell = props.cell.clone();
+            move |_| cell.comparison().map(Rc::new)
+        },
+    );
+    // A run a reload left pending is followed again when the cell mounts (an effect with no
+    // dependencies runs once) in the author's own notebook.
     {
-        let pending = props.cell.current().filter(|run| run.is_pending()).cloned();
         let context = run.as_ref().map(|run| {
             (
                 run.store.clone(),
@@ -235,16 +262,14 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
                 run.busy,
             )
         });
-        let id = props.id;
-        let resumed = resumed.clone();
+        let (id, pending) = (props.id, *pending);
         use_effect_with((), move |_| {
-            if let (Some(pending), Some((store, abort, settings, busy))) = (pending, context)
+            if let (Some(current), Some((store, abort, settings, busy))) = (current, context)
+                && pending
                 && !busy
                 && !store.0.viewing_shared
-                && !*resumed.borrow()
             {
-                *resumed.borrow_mut() = true;
-                spawn_follow(&store, &abort, &settings, id, MeasureRun::clone(&pending));
+                spawn_follow(&store, &abort, &settings, id, MeasureRun::clone(&current.0));
             }
         });
     }
@@ -422,11 +447,7 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
                             return;
                         };
                         let run = atlas_run(msm_id, body);
-                        store.dispatch(Action::MeasureRunStarted {
-                            id,
-                            run: run.clone(),
-                        });
-                        spawn_follow(&store, &abort, &settings, id, run);
+                        begin_run(&store, &abort, &settings, id, run);
                     }
                     Err(AtlasCreateFailure::Cancelled) => store.dispatch(Action::FetchFailed {
                         id,
@@ -483,11 +504,7 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
                     };
                     step.set(AtlasStep::Form);
                     let run = atlas_run(msm_id, body);
-                    store.dispatch(Action::MeasureRunStarted {
-                        id,
-                        run: run.clone(),
-                    });
-                    spawn_follow(&store, &abort, &settings, id, run);
+                    begin_run(&store, &abort, &settings, id, run);
                 }
                 Err(error) => store.dispatch(Action::FetchFailed {
                     id,
@@ -544,7 +561,6 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
         Platform::Atlas => "e.g. WW:50, NL:10, AS3333:5, msm 1033154:20",
     };
     let has_runs = !props.cell.runs.is_empty();
-    let comparison = props.cell.comparison();
     html! {
         <div class="measure-cell">
             <form class="measure-request" onsubmit={on_run}>
@@ -628,7 +644,7 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
                         if has_runs {
                             <button type="button" class="rerun" onclick={on_rerun}>{ "Run again on the same probes" }</button>
                         }
-                        if let (Some(on_follow), true) = (on_follow, props.cell.current().is_some_and(|r| r.is_pending())) {
+                        if let (Some(on_follow), true) = (on_follow, *pending) {
                             <button type="button" class="follow" onclick={on_follow}>{ "Follow" }</button>
                         }
                     }
@@ -679,8 +695,8 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
                 },
             } }
             { fetch_status::status_line(&fetch_state) }
-            if let Some(comparison) = comparison {
-                <ComparisonView comparison={Rc::new(comparison)} />
+            if let Some(comparison) = (*comparison).clone() {
+                <ComparisonView comparison={comparison} />
             }
             { for props.cell.runs.iter().enumerate().rev().map(|(index, run)| {
                 let latest = index + 1 == props.cell.runs.len();
@@ -837,63 +853,5 @@ fn status_text(status: &crate::globalping::measurement::Status) -> String {
         Status::Failed => "failed".to_string(),
         Status::Offline => "offline".to_string(),
         Status::Other(other) => other.clone(),
-    }
-}
-
-#[derive(Properties)]
-pub struct ComparisonViewProps {
-    pub comparison: Rc<crate::rerun::Comparison>,
-}
-
-impl PartialEq for ComparisonViewProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.comparison, &other.comparison) || self.comparison == other.comparison
-    }
-}
-
-/// The last two runs side by side: what changed per probe.
-#[component]
-pub fn ComparisonView(props: &ComparisonViewProps) -> Html {
-    let describe = |outcome: &Option<crate::rerun::ProbeOutcome>| -> String {
-        let Some(outcome) = outcome else {
-            return "—".to_string();
-        };
-        let mut parts = Vec::new();
-        if let Some(rtt) = outcome.rtt_ms {
-            parts.push(format!("{rtt:.1} ms"));
-        }
-        if let Some(status) = &outcome.status {
-            parts.push(status.clone());
-        }
-        if !outcome.answers.is_empty() {
-            parts.push(outcome.answers.join(" "));
-        }
-        if !outcome.path.is_empty() {
-            parts.push(format!("via {}", outcome.path.join(" → ")));
-        }
-        if parts.is_empty() {
-            "no answer".to_string()
-        } else {
-            parts.join("; ")
-        }
-    };
-    html! {
-        <section class="comparison" aria-label="Before and after">
-            <h3>{ "Before and after (the last two runs)" }</h3>
-            <p class="comparison-summary">{ props.comparison.summary.clone() }</p>
-            <table>
-                <thead><tr><th>{ "Probe" }</th><th>{ "Before" }</th><th>{ "After" }</th><th>{ "What changed" }</th></tr></thead>
-                <tbody>
-                    { for props.comparison.changes.iter().map(|change| html! {
-                        <tr class={classes!((!change.what_changed.is_empty()).then_some("changed"))}>
-                            <td>{ change.label.clone() }</td>
-                            <td>{ describe(&change.before) }</td>
-                            <td>{ describe(&change.after) }</td>
-                            <td>{ if change.what_changed.is_empty() { "—".to_string() } else { change.what_changed.join("; ") } }</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-        </section>
     }
 }

@@ -6,6 +6,7 @@ pub mod app;
 pub mod atlas_cell;
 pub mod browser;
 pub mod cells;
+pub mod comparison_view;
 pub mod dns_cell;
 pub mod dns_view;
 pub mod fetch_status;
