@@ -692,5 +692,8 @@ export async function startReplay({ atlasKey = ATLAS_TEST_KEY } = {}) {
     server.closeAllConnections?.();
     return new Promise((r) => server.close(r));
   };
-  return Object.assign(switches, { origin, release, heldCount, close, globalpingRate: state.globalpingRate });
+  // A measurement the author created at the source (the Atlas website or ripe-atlas-tools) after the
+  // browser was refused: from now on it is served as one created through POST.
+  const createdAtSource = (id) => state.atlasCreated.set(id, 0);
+  return Object.assign(switches, { origin, release, heldCount, close, createdAtSource, globalpingRate: state.globalpingRate });
 }

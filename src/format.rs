@@ -17,6 +17,19 @@ pub fn percent(fraction: Option<f64>) -> String {
     }
 }
 
+/// "1 vantage", "3 vantages", "2 addresses", "2 unreadable replies".
+pub fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else if noun.ends_with('s') {
+        format!("{count} {noun}es")
+    } else if let Some(stem) = noun.strip_suffix('y') {
+        format!("{count} {stem}ies")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 /// "298 kB", "1.4 MB".
 pub fn bytes(count: usize) -> String {
     if count >= 1_000_000 {
@@ -97,6 +110,14 @@ pub fn utc_minutes(unix_s: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_the_plural_their_noun_needs() {
+        assert_eq!(counted(1, "vantage"), "1 vantage");
+        assert_eq!(counted(0, "vantage"), "0 vantages");
+        assert_eq!(counted(2, "address"), "2 addresses");
+        assert_eq!(counted(3, "unreadable reply"), "3 unreadable replies");
+    }
 
     #[test]
     fn distances_read_as_people_quote_them() {

@@ -390,11 +390,7 @@ fn differences(before: &ProbeOutcome, after: &ProbeOutcome) -> Vec<String> {
 }
 
 fn probes(count: usize) -> String {
-    if count == 1 {
-        "1 probe".to_string()
-    } else {
-        format!("{count} probes")
-    }
+    format::counted(count, "probe")
 }
 
 /// Matches the runs by key and says what changed for each probe, and in one line for all.

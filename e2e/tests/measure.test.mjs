@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ATLAS_TEST_KEY, requestsCarrying, globalpingFixturesDir } from '../servers.mjs';
+import { ATLAS_TEST_KEY, ATLAS_CREATED_IDS, requestsCarrying, globalpingFixturesDir } from '../servers.mjs';
 import { useServers, freshPage, addCell, canvasColourCount } from '../helpers.mjs';
 
 const env = useServers();
@@ -227,9 +227,35 @@ test('when Atlas refuses the cross-origin request, the cell shows the definition
   assert.match(command, /^ripe-atlas measure ping /);
   assert.match(command, /--from-area WW/);
   assert.ok(!command.includes(ATLAS_TEST_KEY));
-  await fallback.locator('input[name="measure-pasted-id"]').fill('3359986');
+  // The author creates it at the source and pastes the ID it got.
+  env.replay.createdAtSource(ATLAS_CREATED_IDS.ping);
+  await fallback.locator('input[name="measure-pasted-id"]').fill(String(ATLAS_CREATED_IDS.ping));
   await fallback.getByRole('button', { name: 'Follow it' }).click();
   await cell.locator('.latency-view canvas').waitFor({ timeout: 60000 });
+  assert.deepEqual(errors.filter((e) => !/Failed to fetch|CORS|net::ERR_FAILED|Access-Control/.test(e)), []);
+  await context.close();
+});
+
+test('Atlas "5 per continent" asks six regions for five probes each; the fallback marks what ripe-atlas-tools cannot express', async () => {
+  env.replay.atlasCreateCors = 'refuse';
+  const { context, page, errors } = await freshPage(env, { settings: settingsFor({ 'atlas-api-key': ATLAS_TEST_KEY }) });
+  const cell = await atlasCell(page);
+  await cell.getByRole('button', { name: '5 per continent', exact: true }).click();
+  assert.equal(await cell.locator('input[name="measure-locations"]').inputValue(), '5 per continent');
+  await cell.getByRole('button', { name: 'Run', exact: true }).click();
+  await cell.getByRole('button', { name: 'Confirm and create' }).click();
+  const fallback = cell.locator('.atlas-fallback');
+  await fallback.waitFor();
+  env.replay.atlasCreateCors = 'allow';
+  const definition = JSON.parse(await fallback.locator('pre.atlas-definition').innerText());
+  assert.deepEqual(definition.probes.map((p) => [p.type, p.value, p.requested]), [
+    ['region', 'africa', 5], ['region', 'asia', 5], ['region', 'europe', 5],
+    ['region', 'northern_america', 5], ['region', 'latin_america_and_caribbean', 5], ['region', 'oceania', 5],
+  ]);
+  const command = await fallback.locator('pre.atlas-command').innerText();
+  const lines = command.split('\n');
+  assert.equal(lines.length, 6);
+  assert.ok(lines.every((line) => line.startsWith('# 5 probes in ') && line.includes('no region option')), command);
   assert.deepEqual(errors.filter((e) => !/Failed to fetch|CORS|net::ERR_FAILED|Access-Control/.test(e)), []);
   await context.close();
 });

@@ -44,6 +44,60 @@ pub const AREAS: [&str; 6] = [
     "South-East",
 ];
 
+/// The values of the `region` probe selector ("Probe Selection", atlas.ripe.net/docs/apis/
+/// rest-api-manual/measurements/creating-measurements/probe-selection/): continents and their UN
+/// M49 sub-regions, the EU and the five RIR service regions.
+pub const REGIONS: [&str; 36] = [
+    "africa",
+    "northern_africa",
+    "sub_saharan_africa",
+    "eastern_africa",
+    "middle_africa",
+    "southern_africa",
+    "western_africa",
+    "americas",
+    "latin_america_and_caribbean",
+    "caribbean",
+    "central_america",
+    "south_america",
+    "northern_america",
+    "antarctica",
+    "asia",
+    "central_asia",
+    "eastern_asia",
+    "south_eastern_asia",
+    "southern_asia",
+    "western_asia",
+    "europe",
+    "eastern_europe",
+    "northern_europe",
+    "southern_europe",
+    "western_europe",
+    "oceania",
+    "australia_and_new_zealand",
+    "melanesia",
+    "micronesia",
+    "polynesia",
+    "eu27",
+    "afrinic",
+    "apnic",
+    "arin",
+    "lacnic",
+    "ripencc",
+];
+
+/// The regions that "N per continent" asks on Atlas: the six inhabited continents, with the Americas
+/// split as M49 splits them (Northern America is the US, Canada, Bermuda, Greenland and Saint Pierre;
+/// Latin America and the Caribbean is the rest), so no country is asked twice and none is left out.
+pub const CONTINENT_REGIONS: [&str; 6] = [
+    "africa",
+    "asia",
+    "europe",
+    "northern_america",
+    "latin_america_and_caribbean",
+    "oceania",
+];
+
 /// Traceroute protocols the API and ripe-atlas-tools' `--protocol` accept.
 pub const TRACEROUTE_PROTOCOLS: [&str; 3] = ["ICMP", "UDP", "TCP"];
 
@@ -143,6 +197,8 @@ impl AtlasTest {
 pub enum ProbeSelector {
     /// One of [`AREAS`].
     Area(String),
+    /// One of [`REGIONS`].
+    Region(String),
     /// ISO 3166-1 alpha-2.
     Country(String),
     Asn(u32),
@@ -159,6 +215,7 @@ impl ProbeSelector {
     pub fn api_type(&self) -> &'static str {
         match self {
             ProbeSelector::Area(_) => "area",
+            ProbeSelector::Region(_) => "region",
             ProbeSelector::Country(_) => "country",
             ProbeSelector::Asn(_) => "asn",
             ProbeSelector::Prefix(_) => "prefix",
@@ -172,6 +229,9 @@ impl ProbeSelector {
     pub fn api_value(&self) -> String {
         match self {
             ProbeSelector::Area(area) => canonical_area(area).unwrap_or(area.trim()).to_string(),
+            ProbeSelector::Region(region) => canonical_region(region)
+                .unwrap_or(region.trim())
+                .to_string(),
             ProbeSelector::Country(code) => code.trim().to_ascii_uppercase(),
             ProbeSelector::Asn(asn) => asn.to_string(),
             ProbeSelector::Prefix(prefix) => prefix.trim().to_string(),
@@ -188,6 +248,7 @@ impl ProbeSelector {
                 Some(area) => format!("area {area}"),
                 None => format!("area {}", area.trim()),
             },
+            ProbeSelector::Region(region) => region_name(region),
             ProbeSelector::Country(code) => {
                 let code = code.trim().to_ascii_uppercase();
                 match country_name(&code) {
@@ -251,6 +312,8 @@ pub struct CreateRequest {
 /// | `193.0.0.0/21:3`, `prefix 2001:db8::/32:2` | probes inside an IPv4 or IPv6 prefix (the count follows the prefix length) | `prefix` |
 /// | `probes 6001,6002`, `probe 6001` | these probes; the count is how many were listed, unless a `:N` after the last ID asks for fewer | `probes` |
 /// | `msm 1033154:20` | the probes of an earlier measurement | `msm` |
+/// | `europe:10`, `region western_europe:5` | a continent or region of [`REGIONS`] (spaces or `-` may replace `_`) | `region` |
+/// | `5 per continent` | that many in each of [`CONTINENT_REGIONS`] (six selections) | `region` |
 ///
 /// The count is required for every selector except `probes`, because it decides what the measurement
 /// costs. Each count must be 1–1000. Mistakes come back as one message naming the item and saying what
@@ -283,6 +346,16 @@ pub fn parse_probe_requests(text: &str) -> Result<Vec<ProbeRequest>, String> {
                 continue;
             }
             position += 1;
+            if let Some(each) = per_continent(item) {
+                let each = each.map_err(|problem| item_error(position, item, &problem))?;
+                requests.extend(
+                    CONTINENT_REGIONS
+                        .iter()
+                        .map(|region| request(ProbeSelector::Region((*region).to_string()), each)),
+                );
+                open_list = false;
+                continue;
+            }
             let (request, list) =
                 parse_item(item).map_err(|problem| item_error(position, item, &problem))?;
             open_list = list;
@@ -323,6 +396,10 @@ pub fn format_probe_requests(requests: &[ProbeRequest]) -> String {
                 ProbeSelector::Area(area) => {
                     format!("{}:{count}", canonical_area(area).unwrap_or(area.trim()))
                 }
+                ProbeSelector::Region(region) => format!(
+                    "region {}:{count}",
+                    canonical_region(region).unwrap_or(region.trim())
+                ),
                 ProbeSelector::Country(code) => {
                     format!("country {}:{count}", code.trim().to_ascii_uppercase())
                 }
@@ -347,6 +424,19 @@ fn item_error(position: usize, item: &str, problem: &str) -> String {
     )
 }
 
+/// `5 per continent`: the count asked in each of [`CONTINENT_REGIONS`], or `None` for another item.
+fn per_continent(item: &str) -> Option<Result<u32, String>> {
+    let lower = item.to_ascii_lowercase();
+    let count = lower.strip_suffix("per continent")?.trim();
+    if count.is_empty() || !count.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Err(format!(
+            "write a whole number of probes before \"per continent\", e.g. 5 per continent, not {}",
+            quoted(count)
+        )));
+    }
+    Some(parse_count(count))
+}
+
 /// A segment that continues a `probes` list: `6002` or, closing it, `6003:2`.
 #[allow(clippy::type_complexity)]
 fn list_continuation(item: &str) -> Option<(Result<u64, String>, Option<Result<u32, String>>)> {
@@ -369,6 +459,17 @@ fn parse_item(item: &str) -> Result<(ProbeRequest, bool), String> {
             let area = canonical_area(name).ok_or_else(|| unknown_area(name))?;
             Ok((
                 request(ProbeSelector::Area(area.to_string()), need_count(count)?),
+                false,
+            ))
+        }
+        Some("region") => {
+            let (name, count) = split_count(rest, false)?;
+            let region = canonical_region(name).ok_or_else(|| unknown_region(name))?;
+            Ok((
+                request(
+                    ProbeSelector::Region(region.to_string()),
+                    need_count(count)?,
+                ),
                 false,
             ))
         }
@@ -443,6 +544,15 @@ fn parse_bare_item(item: &str) -> Result<(ProbeRequest, bool), String> {
             false,
         ));
     }
+    if let Some(region) = canonical_region(selector_text) {
+        return Ok((
+            request(
+                ProbeSelector::Region(region.to_string()),
+                need_count(count)?,
+            ),
+            false,
+        ));
+    }
     let lower = selector_text.to_ascii_lowercase();
     if let Some(number) = lower.strip_prefix("as")
         && !number.is_empty()
@@ -471,8 +581,9 @@ fn parse_bare_item(item: &str) -> Result<(ProbeRequest, bool), String> {
         );
     }
     Err(format!(
-        "not a selector this app knows. Use an area ({}), a country code such as NL, an AS such as \
-         AS3333, a prefix such as 193.0.0.0/21, \"probes 6001,6002\" or \"msm 1033154\"",
+        "not a selector this app knows. Use an area ({}), a region such as europe or \
+         south_eastern_asia, \"5 per continent\", a country code such as NL, an AS such as AS3333, \
+         a prefix such as 193.0.0.0/21, \"probes 6001,6002\" or \"msm 1033154\"",
         AREAS.join(", ")
     ))
 }
@@ -505,6 +616,7 @@ fn split_keyword(item: &str) -> (Option<String>, &str) {
         // keyword only when a number follows.
         "as" if rest.is_empty() || rest.starts_with(':') => return (None, trimmed),
         "area" => "area",
+        "region" => "region",
         "country" => "country",
         "asn" | "as" => "asn",
         "prefix" => "prefix",
@@ -644,6 +756,60 @@ fn unknown_area(name: &str) -> String {
         quoted(name.trim()),
         AREAS.join(", ")
     )
+}
+
+fn canonical_region(name: &str) -> Option<&'static str> {
+    let normal: String = name
+        .trim()
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' => '_',
+            other => other.to_ascii_lowercase(),
+        })
+        .collect();
+    let normal = match normal.as_str() {
+        "ripe_ncc" => "ripencc".to_string(),
+        _ => normal,
+    };
+    REGIONS.iter().copied().find(|region| *region == normal)
+}
+
+fn unknown_region(name: &str) -> String {
+    format!(
+        "{} is not an Atlas region; regions are continents (africa, americas, asia, europe, \
+         oceania), their parts (e.g. western_europe, south_eastern_asia), eu27 or an RIR (afrinic, \
+         apnic, arin, lacnic, ripencc)",
+        quoted(name.trim())
+    )
+}
+
+/// "Europe", "Latin America and Caribbean", "EU27", "RIPE NCC's service region".
+fn region_name(region: &str) -> String {
+    let Some(region) = canonical_region(region) else {
+        return format!("region {}", region.trim());
+    };
+    match region {
+        "eu27" => "the EU (27)".to_string(),
+        "ripencc" => "RIPE NCC's service region".to_string(),
+        "afrinic" | "apnic" | "arin" | "lacnic" => {
+            format!("{}'s service region", region.to_ascii_uppercase())
+        }
+        _ => region
+            .split('_')
+            .map(|word| match word {
+                "and" => word.to_string(),
+                _ => {
+                    let mut chars = word.chars();
+                    chars.next().map_or(String::new(), |first| {
+                        first.to_ascii_uppercase().to_string() + chars.as_str()
+                    })
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace("South Eastern", "South-Eastern")
+            .replace("Sub Saharan", "Sub-Saharan"),
+    }
 }
 
 /// Why `text` is not an `address/length` prefix, or `None` when it is one. Host bits may be set: the
@@ -834,6 +1000,9 @@ impl CreateRequest {
                 ProbeSelector::Area(area) => {
                     canonical_area(area).is_none().then(|| unknown_area(area))
                 }
+                ProbeSelector::Region(region) => canonical_region(region)
+                    .is_none()
+                    .then(|| unknown_region(region)),
                 ProbeSelector::Country(code) => checked_country(code).err(),
                 ProbeSelector::Asn(asn) => (*asn == 0 || *asn == u32::MAX)
                     .then(|| "AS numbers run from 1 to 4294967294".to_string()),
@@ -1191,6 +1360,16 @@ impl CreateRequest {
                 match &probe.selector {
                     ProbeSelector::Probes(_) => {
                         words.push(option("--from-probes", &value));
+                    }
+                    // The tool has no option for the region selector: a comment line says so
+                    // rather than a command that would measure from somewhere else.
+                    ProbeSelector::Region(_) => {
+                        return format!(
+                            "# {} probes in {}: ripe-atlas-tools has no region option; create this \
+                             selection from the JSON definition",
+                            probe.requested,
+                            probe.selector.describe()
+                        );
                     }
                     selector => {
                         words.push(option("--probes", &probe.requested.to_string()));
@@ -2169,6 +2348,66 @@ mod tests {
         );
         // A list closed by a count does not swallow a later bare number.
         assert!(parse_probe_requests("probes 1,2:1, 3").is_err());
+    }
+
+    #[test]
+    fn regions_and_the_continent_preset_select_by_region() {
+        let parsed =
+            parse_probe_requests("europe:10, region South Eastern Asia:3, RIPE NCC:2").unwrap();
+        assert_eq!(
+            parsed,
+            vec![
+                request(ProbeSelector::Region("europe".into()), 10),
+                request(ProbeSelector::Region("south_eastern_asia".into()), 3),
+                request(ProbeSelector::Region("ripencc".into()), 2),
+            ]
+        );
+        assert_eq!(parsed[1].selector.describe(), "South-Eastern Asia");
+        assert_eq!(parsed[2].selector.describe(), "RIPE NCC's service region");
+        assert_eq!(parsed[0].selector.api_type(), "region");
+        // Six regions, five probes each, covering the continents once; a further item still reads.
+        let preset = parse_probe_requests("5 per continent, NL:2").unwrap();
+        assert_eq!(preset.len(), 7);
+        let regions: Vec<String> = preset[..6]
+            .iter()
+            .map(|probe| probe.selector.api_value())
+            .collect();
+        assert_eq!(regions, CONTINENT_REGIONS.map(str::to_string));
+        assert!(preset[..6].iter().all(|probe| probe.requested == 5));
+        assert_eq!(preset[6], request(ProbeSelector::Country("NL".into()), 2));
+        // Every documented region is accepted, and the text form reads back the same.
+        for region in REGIONS {
+            let one = parse_probe_requests(&format!("region {region}:1")).unwrap();
+            assert_eq!(
+                parse_probe_requests(&format_probe_requests(&one)).unwrap(),
+                one
+            );
+        }
+        for (text, hint) in [
+            ("region mars:5", "not an Atlas region"),
+            ("many per continent", "e.g. 5 per continent"),
+            ("0 per continent", "at least 1"),
+            ("2000 per continent", "at most 1000"),
+        ] {
+            let problem = parse_probe_requests(text).unwrap_err();
+            assert!(problem.contains(hint), "{text}: {problem}");
+        }
+    }
+
+    #[test]
+    fn a_region_selection_has_no_ripe_atlas_tools_command_and_says_so() {
+        let create = ping("ripe.net", "europe:10, NL:2");
+        let commands = create.ripe_atlas_tools_command();
+        let lines: Vec<&str> = commands.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(
+            lines[0].starts_with("# 10 probes in Europe: ripe-atlas-tools has no region option")
+        );
+        assert!(
+            lines[1].ends_with("--probes 2 --from-country NL"),
+            "{}",
+            lines[1]
+        );
     }
 
     #[test]

@@ -24,6 +24,7 @@ use super::record::{Answer, ClientSubnet, EcsEcho, EcsOutcome, Rcode, RecordType
 use super::subnets::EcsSubnet;
 use super::wire::Message;
 use crate::atlas::probes::Probe;
+use crate::format::counted;
 use crate::geo::{Continent, continent_of};
 use crate::ripestat::{Asn, Origin};
 use crate::stats;
@@ -398,19 +399,6 @@ pub struct AnswerMatrix {
     pub group_of: Vec<Option<usize>>,
     pub ecs: Vec<EcsSummary>,
     pub verdict: Verdict,
-}
-
-/// "1 vantage", "3 vantages", "2 addresses", "2 unreadable replies".
-fn counted(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else if noun.ends_with('s') {
-        format!("{count} {noun}es")
-    } else if let Some(stem) = noun.strip_suffix('y') {
-        format!("{count} {stem}ies")
-    } else {
-        format!("{count} {noun}s")
-    }
 }
 
 /// "a, b, c" or "a, b, c and 4 more".

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use super::measurement::{HttpTimings, Measurement, Outcome, Probe, TlsSummary};
 use super::request::TestType;
+use crate::format::counted;
 use crate::geo::{Continent, continent_of};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -117,19 +118,11 @@ pub struct HttpVerdict {
 }
 
 fn locations(count: usize) -> String {
-    if count == 1 {
-        "1 location".to_string()
-    } else {
-        format!("{count} locations")
-    }
+    counted(count, "location")
 }
 
 fn continents(count: usize) -> String {
-    if count == 1 {
-        "1 continent".to_string()
-    } else {
-        format!("{count} continents")
-    }
+    counted(count, "continent")
 }
 
 /// "HTTP 200", or "HTTP 200 ×30, HTTP 404 ×6" for several.

@@ -25,7 +25,11 @@ pub fn CellList() -> Html {
             { for cells.into_iter().enumerate().map(|(index, cell)| html! {
                 <CellFrame key={cell.id.0} cell={cell.clone()} first={index == 0} last={index + 1 == count} />
             }) }
-            <AddCellBar after={None::<CellId>} />
+            // Every cell carries an "insert below" bar, so the one that appends is only needed on an
+            // empty notebook: otherwise the last cell's bar and it would stand as two identical rows.
+            if count == 0 {
+                <AddCellBar after={None::<CellId>} />
+            }
         </div>
     }
 }

@@ -162,7 +162,8 @@ pub fn AnswerMatrixView(props: &AnswerMatrixViewProps) -> Html {
             <div class="map-actions">
                 <button onclick={on_svg}>{ "Download map (SVG)" }</button>
                 if unplaced > 0 {
-                    <span class="hint">{ format!("{unplaced} vantages have no place on the map (asked without a client subnet, or a probe without coordinates).") }</span>
+                    <span class="hint">{ format!("{} no place on the map (asked without a client subnet, or a probe without coordinates).",
+                        match unplaced { 1 => "1 vantage has".to_string(), n => format!("{n} vantages have") }) }</span>
                 }
                 <span class="hint">{ "Client-subnet vantages are drawn at the largest city of their country." }</span>
             </div>

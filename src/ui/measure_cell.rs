@@ -604,6 +604,9 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
                         <button type="button" onclick={preset(PER_CONTINENT_TEXT)}>{ "5 per continent" }</button>
                         <button type="button" onclick={preset("8 per continent")}>{ "8 per continent" }</button>
                     } else {
+                        <button type="button" onclick={preset(PER_CONTINENT_TEXT)}
+                            title="The regions africa, asia, europe, northern_america, latin_america_and_caribbean and oceania: 30 probes">
+                            { "5 per continent" }</button>
                         <button type="button" onclick={preset("WW:10")}>{ "10 worldwide" }</button>
                         <button type="button" onclick={preset(ATLAS_DEFAULT_PROBES)}>{ "50 worldwide" }</button>
                     }
