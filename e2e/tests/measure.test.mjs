@@ -260,6 +260,44 @@ test('Atlas "5 per continent" asks six regions for five probes each; the fallbac
   await context.close();
 });
 
+test('Investigate a host: one form builds the whole investigation, filled in for the host; nothing is sent until Run; the old notebook is kept aside', async () => {
+  const { context, page, errors } = await freshPage(env, { settings: settingsFor() });
+  await page.getByRole('button', { name: 'Investigate…' }).click();
+  const panel = page.locator('.investigate-panel');
+  await panel.locator('input[name="investigate-target"]').fill('https://telegram.org/');
+  await panel.getByRole('button', { name: 'Create the notebook' }).click();
+  assert.match(await panel.locator('.error').innerText(), /host name such as telegram\.org/);
+  // The example is still open: a refused target replaces nothing.
+  assert.ok(await page.locator('article.cell[data-kind="Atlas measurement"]').count() > 0);
+  const before = env.replay.requests.length;
+  await panel.locator('input[name="investigate-target"]').fill('telegram.org');
+  await panel.getByRole('button', { name: 'Create the notebook' }).click();
+  await panel.waitFor({ state: 'detached' });
+  assert.equal(await page.locator('input.title').inputValue(), 'Investigating telegram.org');
+  const kinds = await page.locator('article.cell').evaluateAll((cells) => cells.map((c) => c.dataset.kind));
+  assert.deepEqual(kinds.filter((k) => k !== 'Note'), ['DNS', 'Measure now', 'Measure now', 'Routing context', 'Measure now']);
+  assert.equal(await page.locator('input[name="dns-name"]').inputValue(), 'telegram.org');
+  const measures = page.locator('article.cell[data-kind="Measure now"]');
+  const tests = [];
+  for (let i = 0; i < 3; i += 1) {
+    assert.equal(await measures.nth(i).locator('input[name="measure-target"]').inputValue(), 'telegram.org');
+    tests.push(await measures.nth(i).locator('select[name="measure-test"]').inputValue());
+  }
+  assert.deepEqual(tests, ['ping', 'traceroute', 'http']);
+  assert.equal(env.replay.requests.length, before, 'building the notebook sends nothing');
+  await page.getByRole('button', { name: 'Restore my previous notebook' }).waitFor();
+  // One click runs a step: the HTTP check goes out for the host as filled in.
+  const posted = posts('globalping').length;
+  await measures.nth(2).getByRole('button', { name: 'Run', exact: true }).click();
+  await measures.nth(2).locator('.run-headline', { hasText: 'finished' }).waitFor();
+  const body = JSON.parse(posts('globalping').slice(posted)[0].body);
+  assert.equal(body.type, 'http');
+  assert.equal(body.target, 'telegram.org');
+  assert.equal(body.locations.length, 6);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a shared report holding a run still in progress contacts nobody: the reader sees what arrived and a Follow button', async () => {
   const { offlineReader, fragmentFor } = await import('../helpers.mjs');
   const { globalpingInProgress } = await import('../servers.mjs');

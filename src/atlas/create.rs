@@ -1043,7 +1043,7 @@ impl CreateRequest {
 
 /// Why `name` is not a DNS name usable as a target or query, or `None` when it is. `allow_root` lets
 /// the root (".") through, which a query may ask about (`. SOA`) but a target may not be.
-fn host_name_problem(name: &str, allow_root: bool) -> Option<String> {
+pub(crate) fn host_name_problem(name: &str, allow_root: bool) -> Option<String> {
     if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Some("contains spaces or control characters".to_string());
     }

@@ -11,6 +11,7 @@ pub mod file;
 pub mod hops;
 pub mod measure;
 pub mod routing;
+pub mod template;
 
 use std::rc::Rc;
 

@@ -1,5 +1,5 @@
 //! The application frame: decides what the page opens with (share link, autosave or the example),
-//! autosaves, and hosts the header actions (new, open, save, share, settings) and the page notice.
+//! autosaves, and hosts the header actions (new, investigate, open, save, share, settings) and the page notice.
 
 use std::rc::Rc;
 
@@ -11,6 +11,7 @@ use super::cells::CellList;
 use super::{Store, StoreHandle};
 use crate::notebook::demo::demo_notebook;
 use crate::notebook::file::{from_file_text, suggested_file_name, to_compact_text, to_file_text};
+use crate::notebook::template::investigation;
 use crate::notebook::{Action, AppState, Notebook, Notice, NoticeLevel};
 use crate::settings::{Credentials, Settings, parse_endpoints};
 use crate::share::{CHAT_SAFE_LINK_CHARS, decode_fragment, encode_fragment, looks_like_report};
@@ -102,6 +103,7 @@ pub fn App() -> Html {
     let settings = use_state(|| Settings::from_stored(storage::load(SETTINGS_KEY).as_deref()));
     let share_link = use_state(|| None::<String>);
     let settings_open = use_state(|| false);
+    let investigate_open = use_state(|| false);
     let credentials = use_state(storage::load_credentials);
 
     // Autosave after every change of the notebook. Synchronous on purpose: a reload right after a
@@ -291,6 +293,10 @@ pub fn App() -> Html {
                 <input class="title" aria-label="Notebook title" value={store.0.notebook.title.clone()} oninput={on_title} />
                 <nav class="actions">
                     <button onclick={on_new}>{ "New" }</button>
+                    <button onclick={{
+                        let investigate_open = investigate_open.clone();
+                        Callback::from(move |_: MouseEvent| investigate_open.set(!*investigate_open))
+                    }} aria-expanded={(*investigate_open).to_string()}>{ "Investigate…" }</button>
                     <label class="button">{ "Open…" }
                         <input type="file" accept=".json,application/json" class="visually-hidden" onchange={on_open_file} />
                     </label>
@@ -303,6 +309,20 @@ pub fn App() -> Html {
             { for notice }
             if let Some(link) = (*share_link).clone() {
                 <SharePanel link={link} on_close={{ let share_link = share_link.clone(); Callback::from(move |_| share_link.set(None)) }} />
+            }
+            if *investigate_open {
+                <InvestigatePanel on_start={{
+                    let store = store.clone();
+                    let investigate_open = investigate_open.clone();
+                    Callback::from(move |(notebook, target): (Notebook, String)| {
+                        investigate_open.set(false);
+                        open_with_backup(&store, notebook, &format!(
+                            "Started an investigation of {target}: every cell is filled in; press Run in each, top to bottom."));
+                    })
+                }} on_close={{
+                    let investigate_open = investigate_open.clone();
+                    Callback::from(move |_| investigate_open.set(false))
+                }} />
             }
             if *settings_open {
                 <SettingsPanel settings={(*settings).clone()} credentials={(*credentials).clone()} on_save={{
@@ -330,6 +350,62 @@ pub fn App() -> Html {
         </ContextProvider<Rc<Credentials>>>
         </ContextProvider<Rc<Settings>>>
         </ContextProvider<StoreHandle>>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct InvestigatePanelProps {
+    /// The new notebook and the target it investigates.
+    on_start: Callback<(Notebook, String)>,
+    on_close: Callback<()>,
+}
+
+/// Asks for a host name or address and opens the investigation template for it (no request is sent).
+#[component]
+fn InvestigatePanel(props: &InvestigatePanelProps) -> Html {
+    let target = use_state(String::new);
+    let problem = use_state(|| None::<String>);
+    let on_input = {
+        let target = target.clone();
+        Callback::from(move |event: InputEvent| target.set(browser::input_value(&event)))
+    };
+    let on_submit = {
+        let target = target.clone();
+        let problem = problem.clone();
+        let on_start = props.on_start.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            match investigation(&target) {
+                Ok(notebook) => {
+                    problem.set(None);
+                    on_start.emit((notebook, target.trim().to_string()));
+                }
+                Err(message) => problem.set(Some(message)),
+            }
+        })
+    };
+    let on_close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+    html! {
+        <section class="panel investigate-panel" aria-label="Investigate">
+            <h2>{ "Investigate a host" }</h2>
+            <p>{ "A new notebook laid out for an outage: DNS from everywhere, ping and traceroute from every continent, \
+                  routing context and HTTP checks from many places, each cell filled in for this host. Nothing is sent \
+                  until you press Run in a cell. Your current notebook is kept aside." }</p>
+            <form onsubmit={on_submit}>
+                <label>{ "Host name or address" }
+                    <input name="investigate-target" placeholder="e.g. telegram.org or 149.154.167.99"
+                        autocomplete="off" spellcheck="false" value={(*target).clone()} oninput={on_input} />
+                </label>
+                <button type="submit" class="primary">{ "Create the notebook" }</button>
+                <button type="button" onclick={on_close}>{ "Cancel" }</button>
+            </form>
+            if let Some(message) = (*problem).clone() {
+                <p class="error" role="alert">{ message }</p>
+            }
+        </section>
     }
 }
 

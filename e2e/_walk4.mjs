@@ -1,0 +1,16 @@
+import { startStatic } from './servers.mjs';
+import { launch } from './browser.mjs';
+const web = await startStatic(); const browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+await page.goto(`${web.origin}/`);
+await page.waitForSelector('.latency-view canvas');
+await page.getByRole('button', { name: 'Investigate…' }).click();
+await page.locator('input[name="investigate-target"]').fill('telegram.org');
+await page.screenshot({ path: '/tmp/inv-panel.png', clip: { x: 0, y: 0, width: 1200, height: 400 } });
+await page.getByRole('button', { name: 'Create the notebook' }).click();
+await page.waitForTimeout(500);
+await page.screenshot({ path: '/tmp/inv-0.png' });
+await page.evaluate(() => window.scrollTo(0, 1300));
+await page.waitForTimeout(200);
+await page.screenshot({ path: '/tmp/inv-1.png' });
+await browser.close(); await web.close();
