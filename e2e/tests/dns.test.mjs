@@ -174,6 +174,30 @@ test('a fan-out shows the matrix, verdict, ECS and origins; a throttled resolver
   await reader.context.close();
 });
 
+test('a new routing cell offers the addresses the DNS cells found: one click fills it and asks RIPEstat about that address', async () => {
+  const { context, page, errors } = await freshPage(env, { settings: dnsSettings() });
+  const cell = await newDnsCell(page);
+  await ask(cell, { name: 'img.alicdn.com' });
+  await cell.locator('section.answer-matrix').waitFor();
+  await addCell(page, '+ Routing context');
+  const routing = page.locator('article.cell[data-kind="Routing context"]').last();
+  const offered = await routing.locator('.found-addresses button').allInnerTexts();
+  assert.deepEqual(offered, alicdnAddresses.map((address) => `Look up ${address}`));
+  const before = env.replay.requests.length;
+  await routing.getByRole('button', { name: `Look up ${alicdnAddresses[0]}` }).click();
+  await routing.locator('.routing-view, .error').first().waitFor();
+  assert.equal(await routing.locator('input[name="routing-resource"]').inputValue(), alicdnAddresses[0]);
+  const asked = env.replay.requests.slice(before).filter((r) => r.service === 'ripestat');
+  assert.ok(asked.length > 0);
+  assert.ok(asked.every((r) => r.path.includes(`resource=${alicdnAddresses[0]}`) || !r.path.includes('resource=')
+    || /resource=AS\d+/.test(r.path)), JSON.stringify(asked.map((r) => r.path)));
+  // Once the cell has its resource, the offer is gone.
+  assert.equal(await routing.locator('.found-addresses').count(), 0);
+  // RIPEstat's recordings are of other resources, so the replay answers this address "not recorded".
+  assert.deepEqual(errors.filter((e) => !/status of 404/.test(e)), []);
+  await context.close();
+});
+
 test('cancel stops the fan-out and keeps what arrived', async () => {
   const { context, page, errors } = await freshPage(env, {
     settings: dnsSettings({ 'google-doh-base-url': `${env.replay.origin}/held` }),

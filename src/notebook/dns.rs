@@ -792,7 +792,7 @@ pub fn progress_text(done: usize, planned: usize, failed: usize) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::dns::matrix::VerdictKind;
 
@@ -912,7 +912,7 @@ mod tests {
 
     /// A snapshot as the shell would make it: every Google query answered with the recorded reply,
     /// Cloudflare throttled.
-    fn snapshot_with(origins: Vec<RipestatLookup>) -> DnsSnapshot {
+    pub(crate) fn snapshot_with(origins: Vec<RipestatLookup>) -> DnsSnapshot {
         let planned = request("img.alicdn.com")
             .plan(&Settings::default())
             .unwrap();

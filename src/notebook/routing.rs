@@ -678,6 +678,31 @@ impl RoutingSnapshot {
 }
 
 /// "3 / 5 lookups" (and how many failed so far), for the cell's progress line.
+/// The public addresses the notebook's DNS cells received, cell by cell, each once, at most `limit`:
+/// the routing cell offers them, so the routing context of a name under investigation is one click
+/// away. Special-purpose addresses (private, documentation, …) are left out, as for the origin
+/// lookups, because RIPEstat knows nothing of them.
+pub fn addresses_found(notebook: &super::Notebook, limit: usize) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for cell in &notebook.cells {
+        let super::CellBody::Dns(dns) = &cell.body else {
+            continue;
+        };
+        let Some(snapshot) = &dns.snapshot else {
+            continue;
+        };
+        for address in snapshot.addresses_to_enrich() {
+            if found.len() == limit {
+                return found;
+            }
+            if !found.contains(&address) {
+                found.push(address);
+            }
+        }
+    }
+    found
+}
+
 pub fn progress_text(done: usize, planned: usize, failed: usize) -> String {
     let mut text = format!("{done} / {planned} lookups");
     if failed > 0 {
@@ -712,6 +737,30 @@ mod tests {
                 text: text.to_string(),
             },
         )
+    }
+
+    #[test]
+    fn the_addresses_dns_cells_found_are_offered_once_each() {
+        use crate::notebook::dns::DnsCell;
+        use crate::notebook::{Cell, CellBody, CellId, Notebook};
+        let snapshot = std::rc::Rc::new(crate::notebook::dns::tests::snapshot_with(Vec::new()));
+        let dns = |id| Cell {
+            id: CellId(id),
+            body: CellBody::Dns(DnsCell {
+                snapshot: Some(snapshot.clone()),
+                ..DnsCell::default()
+            }),
+        };
+        let mut notebook = Notebook::blank();
+        assert!(addresses_found(&notebook, 8).is_empty());
+        notebook.cells.push(dns(2));
+        notebook.cells.push(dns(3));
+        // The recorded Google answer for img.alicdn.com: two addresses, however often it was asked.
+        assert_eq!(
+            addresses_found(&notebook, 8),
+            ["111.32.130.108", "111.32.130.109"]
+        );
+        assert_eq!(addresses_found(&notebook, 1), ["111.32.130.108"]);
     }
 
     #[test]

@@ -9,7 +9,11 @@ use super::browser;
 use super::fetch_status;
 use super::routing_view::RoutingSnapshotView;
 use crate::net;
+use crate::notebook::routing::addresses_found;
 use crate::notebook::{Action, CellId, RoutingCell, RoutingRequest};
+
+/// How many of the addresses the DNS cells found are offered as one-click lookups.
+const OFFERED_ADDRESSES: usize = 6;
 
 #[derive(Properties, PartialEq)]
 pub struct RoutingCellProps {
@@ -41,12 +45,11 @@ pub fn RoutingCellView(props: &RoutingCellProps) -> Html {
             store.dispatch(Action::EditRoutingRequest { id, request });
         })
     };
-    let on_run = {
+    // One lookup, for the form's request or for an address offered below it.
+    let run = {
         let store = store.clone();
-        let request = request.clone();
         let abort = abort.clone();
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
+        Callback::from(move |request: RoutingRequest| {
             // Checked here too, so an invalid resource shows its message at once and sends nothing.
             if let Err(error) = request.resource() {
                 store.dispatch(Action::FetchFailed {
@@ -55,7 +58,7 @@ pub fn RoutingCellView(props: &RoutingCellProps) -> Html {
                 });
                 return;
             }
-            let (request, base) = (request.clone(), settings.ripestat_base_url.clone());
+            let base = settings.ripestat_base_url.clone();
             fetch_status::spawn_run(
                 &store,
                 &abort,
@@ -65,6 +68,35 @@ pub fn RoutingCellView(props: &RoutingCellProps) -> Html {
                 },
                 |id, snapshot| Action::RoutingSnapshotLoaded { id, snapshot },
             );
+        })
+    };
+    let on_run = {
+        let run = run.clone();
+        let request = request.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            run.emit(request.clone());
+        })
+    };
+    // A fresh cell offers what the notebook's DNS cells found (worked out only while the field is
+    // empty, so typing here costs nothing).
+    let offered = if request.resource.trim().is_empty() && props.cell.snapshot.is_none() && !busy {
+        addresses_found(&store.0.notebook, OFFERED_ADDRESSES)
+    } else {
+        Vec::new()
+    };
+    let offer = |address: String| {
+        let store = store.clone();
+        let run = run.clone();
+        Callback::from(move |_: MouseEvent| {
+            let request = RoutingRequest {
+                resource: address.clone(),
+            };
+            store.dispatch(Action::EditRoutingRequest {
+                id,
+                request: request.clone(),
+            });
+            run.emit(request);
         })
     };
     let on_cancel = fetch_status::cancel_callback(&abort);
@@ -85,6 +117,14 @@ pub fn RoutingCellView(props: &RoutingCellProps) -> Html {
                     }
                 </div>
             </form>
+            if !offered.is_empty() {
+                <div class="row found-addresses">
+                    <span class="hint">{ "Found by the DNS cells:" }</span>
+                    { for offered.into_iter().map(|address| html! {
+                        <button type="button" onclick={offer(address.clone())}>{ format!("Look up {address}") }</button>
+                    }) }
+                </div>
+            }
             <p class="hint">{ "Asks RIPEstat (the address in Settings) from this browser: for an AS its holder, \
                 announced prefixes, visibility and neighbours; for an address or prefix its origin, visibility \
                 and the routes RIS collectors hold, then the origin AS's holder and neighbours." }</p>
