@@ -20,8 +20,8 @@ const TRACEROUTES_PER_CONTINENT: &str = "3 per continent";
 /// A notebook investigating `target` (a host name or an IP address), or why `target` is not one.
 ///
 /// The cells, in order: a note to write the story in; DNS from everywhere (for a name); a Globalping
-/// ping and traceroute from every continent; routing context (the address itself, or empty for a name
-/// until the DNS cell says which addresses to look up); a Globalping HTTP check; and a note for the
+/// ping and traceroute from every continent; routing context (the address itself, or empty for a name:
+/// the cell then offers the addresses the DNS cell found); a Globalping HTTP check; and a note for the
 /// conclusion. With the default places that is at most 30 + 18 + 30 = 78 Globalping tests, inside
 /// the anonymous 250 an hour.
 pub fn investigation(target: &str) -> Result<Notebook, String> {
@@ -71,9 +71,9 @@ pub fn investigation(target: &str) -> Result<Notebook, String> {
     bodies.push(CellBody::Markdown {
         source: match address {
             Some(_) => "## Who announces the address, and through whom?".to_string(),
-            None => "## Who announces the addresses, and through whom?\n\nPaste one of the \
-                     addresses the DNS cell found (or the last hop of the traceroutes) into the \
-                     routing cell."
+            None => "## Who announces the addresses, and through whom?\n\nOnce the DNS cell \
+                     has run, the routing cell offers the addresses it found; or paste the last \
+                     hop of the traceroutes."
                 .to_string(),
         },
     });
