@@ -211,19 +211,26 @@ test('a wrong Atlas key gets the API\'s message and what to do; nothing is creat
   await context.close();
 });
 
-test('when Atlas refuses the cross-origin request, the cell shows the definition and the ripe-atlas-tools command, then follows the pasted ID', async () => {
+// Runs the Atlas cell with the browser's cross-origin request refused, and returns the fallback panel
+// with the definition it shows, parsed, and the ripe-atlas-tools command(s).
+async function refusedCreate(cell) {
   env.replay.atlasCreateCors = 'refuse';
-  const { context, page, errors } = await freshPage(env, { settings: settingsFor({ 'atlas-api-key': ATLAS_TEST_KEY }) });
-  const cell = await atlasCell(page);
   await cell.getByRole('button', { name: 'Run', exact: true }).click();
   await cell.getByRole('button', { name: 'Confirm and create' }).click();
   const fallback = cell.locator('.atlas-fallback');
   await fallback.waitFor();
   env.replay.atlasCreateCors = 'allow';
   const definition = JSON.parse(await fallback.locator('pre.atlas-definition').innerText());
+  const command = await fallback.locator('pre.atlas-command').innerText();
+  return { fallback, definition, command };
+}
+
+test('when Atlas refuses the cross-origin request, the cell shows the definition and the ripe-atlas-tools command, then follows the pasted ID', async () => {
+  const { context, page, errors } = await freshPage(env, { settings: settingsFor({ 'atlas-api-key': ATLAS_TEST_KEY }) });
+  const cell = await atlasCell(page);
+  const { fallback, definition, command } = await refusedCreate(cell);
   assert.equal(definition.definitions[0].target, 'at-vie-as1853.anchors.atlas.ripe.net');
   assert.ok(!JSON.stringify(definition).includes(ATLAS_TEST_KEY));
-  const command = await fallback.locator('pre.atlas-command').innerText();
   assert.match(command, /^ripe-atlas measure ping /);
   assert.match(command, /--from-area WW/);
   assert.ok(!command.includes(ATLAS_TEST_KEY));
@@ -237,22 +244,15 @@ test('when Atlas refuses the cross-origin request, the cell shows the definition
 });
 
 test('Atlas "5 per continent" asks six regions for five probes each; the fallback marks what ripe-atlas-tools cannot express', async () => {
-  env.replay.atlasCreateCors = 'refuse';
   const { context, page, errors } = await freshPage(env, { settings: settingsFor({ 'atlas-api-key': ATLAS_TEST_KEY }) });
   const cell = await atlasCell(page);
   await cell.getByRole('button', { name: '5 per continent', exact: true }).click();
   assert.equal(await cell.locator('input[name="measure-locations"]').inputValue(), '5 per continent');
-  await cell.getByRole('button', { name: 'Run', exact: true }).click();
-  await cell.getByRole('button', { name: 'Confirm and create' }).click();
-  const fallback = cell.locator('.atlas-fallback');
-  await fallback.waitFor();
-  env.replay.atlasCreateCors = 'allow';
-  const definition = JSON.parse(await fallback.locator('pre.atlas-definition').innerText());
+  const { definition, command } = await refusedCreate(cell);
   assert.deepEqual(definition.probes.map((p) => [p.type, p.value, p.requested]), [
     ['region', 'africa', 5], ['region', 'asia', 5], ['region', 'europe', 5],
     ['region', 'northern_america', 5], ['region', 'latin_america_and_caribbean', 5], ['region', 'oceania', 5],
   ]);
-  const command = await fallback.locator('pre.atlas-command').innerText();
   const lines = command.split('\n');
   assert.equal(lines.length, 6);
   assert.ok(lines.every((line) => line.startsWith('# 5 probes in ') && line.includes('no region option')), command);

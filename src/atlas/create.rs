@@ -732,15 +732,20 @@ fn checked_country(code: &str) -> Result<String, String> {
     Ok(code)
 }
 
-fn canonical_area(name: &str) -> Option<&'static str> {
-    let normal: String = name
-        .trim()
+/// `name` in lower case with spaces and the other of `-`/`_` written as `separator`, so "north
+/// central" finds the area North-Central and "South Eastern Asia" the region south_eastern_asia.
+fn normalised(name: &str, separator: char) -> String {
+    name.trim()
         .chars()
         .map(|c| match c {
-            ' ' | '_' => '-',
+            ' ' | '_' | '-' => separator,
             other => other.to_ascii_lowercase(),
         })
-        .collect();
+        .collect()
+}
+
+fn canonical_area(name: &str) -> Option<&'static str> {
+    let normal = normalised(name, '-');
     if normal == "worldwide" {
         return Some("WW");
     }
@@ -759,14 +764,7 @@ fn unknown_area(name: &str) -> String {
 }
 
 fn canonical_region(name: &str) -> Option<&'static str> {
-    let normal: String = name
-        .trim()
-        .chars()
-        .map(|c| match c {
-            ' ' | '-' => '_',
-            other => other.to_ascii_lowercase(),
-        })
-        .collect();
+    let normal = normalised(name, '_');
     let normal = match normal.as_str() {
         "ripe_ncc" => "ripencc".to_string(),
         _ => normal,
