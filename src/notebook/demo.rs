@@ -37,7 +37,8 @@ const INTRO: &str = "\
 
 This notebook is built from **real RIPE Atlas measurements** recorded in the app, so it works offline. \
 Read it top to bottom, then make your own: every cell can be edited, moved or deleted, and *Share* turns \
-the whole notebook, data included, into one link.
+the whole notebook, data included, into one link. *Investigate…* lays out a new investigation of any \
+host, every step filled in and waiting for *Run*.
 
 **The question.** On 15 October 2013 RIPE Atlas measurement [1033154](https://atlas.ripe.net/measurements/1033154/) \
 traced the path from 87 probes to `wikipedia-lb.esams.wikimedia.org` (91.198.174.225). The name says \

@@ -396,7 +396,7 @@ fn InvestigatePanel(props: &InvestigatePanelProps) -> Html {
                   until you press Run in a cell. Your current notebook is kept aside." }</p>
             <form onsubmit={on_submit}>
                 <label>{ "Host name or address" }
-                    <input name="investigate-target" placeholder="e.g. telegram.org or 149.154.167.99"
+                    <input name="investigate-target" placeholder="e.g. telegram.org or 149.154.167.99" autofocus=true
                         autocomplete="off" spellcheck="false" value={(*target).clone()} oninput={on_input} />
                 </label>
                 <button type="submit" class="primary">{ "Create the notebook" }</button>
