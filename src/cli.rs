@@ -29,6 +29,7 @@ usage: vantage analyze RESULTS [--probes PROBES.json]
        vantage locate FILE [--probes PROBES.json] [--fiber-factor F]
        vantage paths RESULTS [--probes PROBES.json] [--names NAMES.json] [--origins ORIGINS.json]
                      [--neighbours ASN-NEIGHBOURS.json] [--fiber-factor F] [--window N]
+       vantage report NOTEBOOK.vantage.json
 
 analyze   per-result figures of RIPE Atlas results
   RESULTS   RIPE Atlas results (ping, traceroute or DNS): the JSON array from
@@ -64,6 +65,9 @@ paths     traceroute paths: per probe the hop table with location hints, and whe
   --window N  answering hops before the target compared across probes (default 3)
   Prints {\"probes\": [...], \"convergence\": {..., \"summary\": \"...\"}, \"map_paths\": [...],
   \"diagnostics\": [...]}.
+
+report    a saved notebook (the app's \"Save file\") as the Markdown report its Share panel downloads:
+          the notes as written and, per measurement cell, headline, provenance, tables and verdicts
 
 Exit status 0 when the file was read, even if some entries are diagnostics; 2 on bad usage or an
 unreadable file.";
@@ -229,6 +233,7 @@ pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i
         Some("analyze") => analyze(&args[1..], stdout, stderr),
         Some("locate") => locate(&args[1..], stdout, stderr),
         Some("paths") => paths_command(&args[1..], stdout, stderr),
+        Some("report") => report_command(&args[1..], stdout, stderr),
         Some("-h" | "--help" | "help") => {
             let _ = writeln!(stdout, "{USAGE}");
             0
@@ -238,6 +243,37 @@ pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i
             let _ = writeln!(stderr, "{USAGE}");
             2
         }
+    }
+}
+
+fn report_command(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    let arguments = match parse_arguments("report", args, &[]) {
+        Ok(arguments) => arguments,
+        Err(message) => return fail(stderr, &message),
+    };
+    if arguments.probes.is_some() {
+        return fail(
+            stderr,
+            "report takes no --probes: the notebook holds its own data",
+        );
+    }
+    let text = match read_text(&arguments.input) {
+        Ok(text) => text,
+        Err(message) => return fail(stderr, &message),
+    };
+    match crate::notebook::file::from_file_text(&text) {
+        Ok(notebook) => {
+            let _ = write!(
+                stdout,
+                "{}",
+                crate::notebook::report::markdown(&notebook, None)
+            );
+            0
+        }
+        Err(error) => fail(
+            stderr,
+            &format!("{}: {}", arguments.input, error.user_message()),
+        ),
     }
 }
 

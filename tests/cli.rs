@@ -523,3 +523,34 @@ fn analyze_gives_an_http_check_its_verdict_and_timings() {
     assert_eq!(row["status_code"], 200);
     assert!(row["total_ms"].as_f64().is_some_and(|ms| ms > 0.0));
 }
+
+#[test]
+fn report_turns_a_saved_notebook_into_its_markdown_report() {
+    let dir = std::env::temp_dir().join(format!("vantage-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let saved = dir.join("example.vantage.json");
+    let example = vantage::notebook::demo::demo_notebook();
+    std::fs::write(&saved, vantage::notebook::file::to_file_text(&example)).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_vantage"))
+        .args(["report", saved.to_str().unwrap()])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let report = String::from_utf8(output.stdout).unwrap();
+    // Read back from the file, the notebook reports as the app's Share panel would report it.
+    assert_eq!(report, vantage::notebook::report::markdown(&example, None));
+    assert!(report.starts_with(&format!("# {}\n", example.title)));
+    assert!(report.contains("| Europe | 84 | 38 | 2.4 |"));
+    assert!(report.contains("**What the latencies prove: One site.**"));
+
+    let garbage = dir.join("garbage.json");
+    std::fs::write(&garbage, "{\"format\": \"something else\"}").unwrap();
+    let (code, _, stderr) = vantage(&["report", garbage.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("vantage: "), "{stderr}");
+    assert!(stderr.contains("garbage.json"), "{stderr}");
+    let (code, _, stderr) = vantage(&["report"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("report needs a file"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

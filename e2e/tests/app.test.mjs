@@ -190,6 +190,29 @@ test('the example is too long for chat: the app says so and offers the file', as
   await context.close();
 });
 
+test('the Share panel downloads a Markdown report: notes, headlines, continent tables and verdicts as the cells show them, ending with the link', async () => {
+  const { context, page, errors } = await freshPage({ replayBase: null });
+  const headline = await page.locator('article.cell[data-kind="Atlas measurement"] .latency-view h3.headline').first().innerText();
+  const europe = await continentRow(page.locator('article.cell[data-kind="Atlas measurement"]').first(), 'Europe')
+    .locator('td').allInnerTexts();
+  const verdict = await page.locator('.inference .verdict-label').first().innerText();
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = await page.locator('textarea.share-link').inputValue();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('.share-panel').getByRole('button', { name: 'Download report (Markdown)' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /\.report\.md$/);
+  const report = fs.readFileSync(await download.path(), 'utf8');
+  assert.ok(report.startsWith(`# ${await page.locator('input.title').inputValue()}\n`));
+  assert.ok(report.includes(`### ${headline}\n`), 'the cell\'s headline');
+  assert.ok(report.includes(`| Europe | ${europe.slice(0, 4).join(' | ')} |`), `the continent row ${europe}`);
+  assert.ok(report.includes(`**What the latencies prove: ${verdict}.**`));
+  assert.ok(report.trimEnd().endsWith(`(${link}).*`), 'ends with the share link');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a malicious shared report is inert: no script, no remote load, no live javascript: link', async () => {
   const trap = `${env.replay.origin}/tracker`;
   const notebook = {

@@ -187,6 +187,12 @@ test('RIPE Atlas with a test key: cost preview, confirmation, followed to the re
   ]);
   const file = fs.readFileSync(await download.path(), 'utf8');
   assert.ok(file.includes('3359986') && !file.includes(ATLAS_TEST_KEY));
+  const [reportDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('.share-panel').getByRole('button', { name: 'Download report (Markdown)' }).click(),
+  ]);
+  const report = fs.readFileSync(await reportDownload.path(), 'utf8');
+  assert.ok(report.includes('3359986') && !report.includes(ATLAS_TEST_KEY), 'nor in the report');
   const storage = await page.evaluate(() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])));
   for (const [key, value] of Object.entries(storage)) {
     assert.ok(!value.includes(ATLAS_TEST_KEY), `localStorage ${key} holds the key`);

@@ -289,6 +289,15 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// "One site", "Anycast: at least 7 sites", "Inconclusive".
+    pub fn label(self) -> String {
+        match self {
+            Verdict::OneSite => "One site".to_string(),
+            Verdict::Anycast { sites } => format!("Anycast: at least {sites} sites"),
+            Verdict::Inconclusive => "Inconclusive".to_string(),
+        }
+    }
+
     /// "one-site", "anycast" or "inconclusive": the form used in JSON and CSS classes.
     pub fn code(self) -> &'static str {
         match self {

@@ -10,6 +10,7 @@ pub mod dns;
 pub mod file;
 pub mod hops;
 pub mod measure;
+pub mod report;
 pub mod routing;
 pub mod template;
 

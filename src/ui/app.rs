@@ -11,6 +11,7 @@ use super::cells::CellList;
 use super::{Store, StoreHandle};
 use crate::notebook::demo::demo_notebook;
 use crate::notebook::file::{from_file_text, suggested_file_name, to_compact_text, to_file_text};
+use crate::notebook::report::{markdown, report_file_name};
 use crate::notebook::template::investigation;
 use crate::notebook::{Action, AppState, Notebook, Notice, NoticeLevel};
 use crate::settings::{Credentials, Settings, parse_endpoints};
@@ -442,6 +443,20 @@ fn SharePanel(props: &SharePanelProps) -> Html {
             );
         }
     });
+    let on_save_report = {
+        let store = use_context::<StoreHandle>();
+        let link = props.link.to_string();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(store) = &store {
+                let notebook = &store.0.notebook;
+                let _ = browser::download(
+                    &report_file_name(notebook),
+                    "text/markdown",
+                    &markdown(notebook, Some(&link)),
+                );
+            }
+        })
+    };
     let on_close = {
         let on_close = props.on_close.clone();
         Callback::from(move |_: MouseEvent| on_close.emit(()))
@@ -461,6 +476,8 @@ fn SharePanel(props: &SharePanelProps) -> Html {
             <div class="row">
                 <button class="primary" onclick={on_copy}>{ "Copy link" }</button>
                 <button onclick={on_save_file}>{ "Save notebook file" }</button>
+                <button onclick={on_save_report} title="Notes, headlines, tables and verdicts as Markdown, for a blog post or a ticket, ending with this link">
+                    { "Download report (Markdown)" }</button>
                 <button onclick={on_close}>{ "Close" }</button>
                 { match *copied {
                     Some(true) => html! { <span class="ok">{ "Copied." }</span> },

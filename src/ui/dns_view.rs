@@ -18,6 +18,7 @@ use crate::dns::subnets;
 use crate::format;
 use crate::notebook::DnsSnapshot;
 use crate::notebook::dns::{ExchangeOutcome, StoredBody};
+use crate::notebook::report::dns_headline;
 use crate::ripestat::Asn;
 
 #[derive(Properties)]
@@ -282,23 +283,6 @@ fn when(unix_ms: i64) -> String {
     format::utc_minutes(unix_ms.div_euclid(1000))
 }
 
-fn headline(snapshot: &DnsSnapshot) -> String {
-    let mut resolvers: Vec<&str> = Vec::new();
-    for exchange in &snapshot.exchanges {
-        if !resolvers.contains(&exchange.resolver.as_str()) {
-            resolvers.push(&exchange.resolver);
-        }
-    }
-    format!(
-        "DNS for {}: {} queries to {}; {} answered, {} failed",
-        snapshot.name,
-        snapshot.exchanges.len(),
-        resolvers.join(", "),
-        snapshot.answered(),
-        snapshot.failed()
-    )
-}
-
 fn outcome_text(outcome: &ExchangeOutcome) -> String {
     match outcome {
         ExchangeOutcome::Response { status, body } => {
@@ -339,7 +323,7 @@ pub fn DnsSnapshotView(props: &DnsSnapshotViewProps) -> Html {
     provenance.push_str(&format!(". Client subnets: {}.", subnets::SOURCE));
     html! {
         <section class="dns-view">
-            <h3 class="headline">{ headline(snapshot) }</h3>
+            <h3 class="headline">{ dns_headline(snapshot) }</h3>
             <p class="provenance">{ provenance }</p>
             // A run cancelled while looking up origins has every query; its note says what is missing.
             if snapshot.cancelled && snapshot.exchanges.len() < snapshot.planned_queries {

@@ -41,14 +41,6 @@ fn place(city: Option<&str>, country: Option<&str>) -> String {
     }
 }
 
-fn verdict_label(verdict: Verdict) -> String {
-    match verdict {
-        Verdict::OneSite => "One site".to_string(),
-        Verdict::Anycast { sites } => format!("Anycast: at least {sites} sites"),
-        Verdict::Inconclusive => "Inconclusive".to_string(),
-    }
-}
-
 fn finding_label(finding: PresenceFinding) -> &'static str {
     match finding {
         PresenceFinding::LocalPresenceLikely => "local presence likely",
@@ -200,7 +192,7 @@ pub fn InferenceView(props: &InferenceViewProps) -> Html {
 
     html! {
         <section class="inference" data-verdict={inference.verdict.code()} aria-label="What the latencies prove">
-            <h4>{ "What the latencies prove: " }<span class="verdict-label">{ verdict_label(inference.verdict) }</span></h4>
+            <h4>{ "What the latencies prove: " }<span class="verdict-label">{ inference.verdict.label() }</span></h4>
             <p class="verdict">{ inference.summary.clone() }</p>
             if let Some(suggestion) = &inference.suggestion {
                 <p class="suggestion">{ suggestion.clone() }</p>

@@ -20,7 +20,8 @@ use crate::geo::country_name;
 use crate::infer::{Verdict, infer, observations_from_latency};
 use crate::latency::{LatencyAnalysis, ProbeLatency, analyse};
 use crate::notebook::hops::{neighbours_of_origins, path_context};
-use crate::notebook::{AtlasSnapshot, InferenceChoices, SnapshotSource};
+use crate::notebook::report::{atlas_provenance, latency_headline};
+use crate::notebook::{AtlasSnapshot, InferenceChoices};
 use crate::paths::converge::converge;
 use crate::paths::crossing::crossings;
 use crate::paths::map::{PointRole, TargetLocation, map_paths};
@@ -67,62 +68,6 @@ impl PartialEq for InferenceKey {
 
 #[derive(Clone, PartialEq)]
 struct SnapshotKey(Rc<AtlasSnapshot>);
-
-fn describe_source(snapshot: &AtlasSnapshot) -> String {
-    let when = format::utc_minutes(snapshot.fetched_at_unix_ms.div_euclid(1000));
-    match &snapshot.source {
-        SnapshotSource::Api { results_url, .. } => format!("Fetched {when} from {results_url}"),
-        SnapshotSource::File { name } => format!("Imported {when} from the file {name}"),
-        SnapshotSource::Pasted => format!("Pasted {when}"),
-        SnapshotSource::Recording { citation } => format!("Recorded data ({when}): {citation}"),
-        SnapshotSource::Globalping { id, url } => {
-            format!("Globalping measurement {id}, fetched {when} from {url}")
-        }
-    }
-}
-
-fn headline(analysis: &LatencyAnalysis, source: &SnapshotSource) -> String {
-    let kind = match analysis.kinds.as_slice() {
-        ["ping"] => "Ping",
-        ["traceroute"] => "Traceroute",
-        [] => "No latency data",
-        _ => "Mixed",
-    };
-    // Globalping measurements have string IDs; their adapted results carry no Atlas ID.
-    let msm = match (source, analysis.msm_ids.as_slice()) {
-        (SnapshotSource::Globalping { id, .. }, _) => format!(" Globalping measurement {id}"),
-        (_, [one]) => format!(" measurement {one}"),
-        (_, []) => String::new(),
-        (_, many) => format!(
-            " measurements {}",
-            many.iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    let target = if analysis.targets.is_empty() {
-        String::new()
-    } else {
-        format!(" to {}", analysis.targets.join(", "))
-    };
-    let when = match (analysis.first_timestamp, analysis.last_timestamp) {
-        (Some(first), Some(last)) if last - first >= 60 => {
-            format!(
-                ", {} – {}",
-                format::utc_minutes(first),
-                format::utc_minutes(last)
-            )
-        }
-        (Some(first), _) => format!(", {}", format::utc_minutes(first)),
-        _ => String::new(),
-    };
-    format!(
-        "{kind}{msm}{target}: {} results from {} probes{when}",
-        analysis.result_count,
-        analysis.probes.len()
-    )
-}
 
 #[component]
 pub fn LatencyView(props: &LatencyViewProps) -> Html {
@@ -253,8 +198,8 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
     let responding = analysis.probes.iter().filter(|p| p.responded()).count();
     html! {
         <section class="latency-view">
-            <h3 class="headline">{ headline(&analysis, &snapshot.source) }</h3>
-            <p class="provenance">{ describe_source(snapshot) }</p>
+            <h3 class="headline">{ latency_headline(&analysis, &snapshot.source) }</h3>
+            <p class="provenance">{ atlas_provenance(snapshot) }</p>
             { for snapshot.fetch_notes.iter().map(|note| html! { <p class="warning">{ note.clone() }</p> }) }
             <MapCanvas content={content.clone()} labels={labels.clone()}
                 summary={format!("Map of {} probes; {} got replies from the target. {}", labels.len(), responding,

@@ -15,6 +15,7 @@ use super::map_canvas::MapCanvas;
 use crate::chart::map::{MapContent, MapMarker, MapOverlay};
 use crate::format;
 use crate::infer::{Inference, ObservationDiagnostic, infer, parse_observation_table};
+use crate::notebook::report::table_provenance;
 use crate::notebook::{
     Action, CellId, FetchState, InferenceChoices, ObservationsCell, SnapshotSource, TableSnapshot,
 };
@@ -44,17 +45,6 @@ fn imported_table(text: String, source: SnapshotSource) -> Result<TableSnapshot,
         fetched_at_unix_ms: browser::now_unix_ms(),
         text,
     })
-}
-
-fn describe_source(snapshot: &TableSnapshot) -> String {
-    let when = format::utc_minutes(snapshot.fetched_at_unix_ms.div_euclid(1000));
-    match &snapshot.source {
-        SnapshotSource::File { name } => format!("Imported {when} from the file {name}"),
-        SnapshotSource::Pasted => format!("Pasted {when}"),
-        SnapshotSource::Recording { citation } => format!("Recorded data: {citation}"),
-        SnapshotSource::Globalping { id, .. } => format!("Globalping measurement {id}"),
-        SnapshotSource::Api { results_url, .. } => format!("Fetched {when} from {results_url}"),
-    }
 }
 
 /// Everything the view shows, derived from the table and the choices.
@@ -157,7 +147,7 @@ pub fn ObservationsCellView(props: &ObservationsCellProps) -> Html {
             if let (Some(snapshot), Some(view)) = (props.cell.snapshot.as_ref(), view.as_ref()) {
                 <section class="latency-view">
                     <h3 class="headline">{ format!("{} vantage points", view.labels.len()) }</h3>
-                    <p class="provenance">{ describe_source(snapshot) }</p>
+                    <p class="provenance">{ table_provenance(snapshot) }</p>
                     <MapCanvas content={view.content.clone()} labels={view.labels.clone()}
                         summary={format!("Map of {} vantage points. {}", view.labels.len(), view.inference.summary)} />
                     <InferenceView inference={view.inference.clone()} choices={props.cell.inference} on_choices={on_choices} />
