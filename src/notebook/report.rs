@@ -8,11 +8,15 @@ use super::dns::DnsSnapshot;
 use super::measure::MeasureCell;
 use super::{AtlasSnapshot, CellBody, InferenceChoices, Notebook, SnapshotSource, TableSnapshot};
 use crate::answers::atlas_matrices;
+use crate::atlas::traceroutes;
 use crate::format;
 use crate::globalping::http::{http_rows, http_verdict};
 use crate::globalping::request::TestType;
 use crate::infer::{Inference, infer, observations_from_latency, parse_observation_table};
 use crate::latency::{LatencyAnalysis, analyse};
+use crate::notebook::hops::path_context;
+use crate::paths::converge::{DEFAULT_WINDOW, converge};
+use crate::paths::trace::{HopOrigin, probe_paths};
 
 /// "Traceroute measurement 1033154 to wikipedia-lb.esams.wikimedia.org: 87 results from 87 probes,
 /// 2013-10-15 08:16 UTC – 2013-10-17 09:32 UTC".
@@ -201,6 +205,54 @@ fn atlas_section(out: &mut String, snapshot: &AtlasSnapshot, choices: InferenceC
     if !observations.is_empty() {
         inference_paragraph(out, &infer(&observations, &choices.assumptions()));
     }
+    paths_paragraph(out, snapshot, choices);
+}
+
+/// Where traceroute paths meet before the target, with the names, owners and places of those hops:
+/// the evidence router names give ("ams", "Amsterdam1").
+fn paths_paragraph(out: &mut String, snapshot: &AtlasSnapshot, choices: InferenceChoices) {
+    let traces = traceroutes(&snapshot.results_text);
+    if traces.is_empty() {
+        return;
+    }
+    let context = path_context(
+        &snapshot.hop_lookups,
+        &snapshot.hop_names,
+        choices.assumptions().fiber_factor,
+    );
+    let convergence = converge(
+        &probe_paths(&traces, &snapshot.probes, &context),
+        DEFAULT_WINDOW,
+    );
+    out.push_str(&format!(
+        "\n**Paths.** {}\n",
+        one_line(&convergence.summary)
+    ));
+    if convergence.points.is_empty() {
+        return;
+    }
+    out.push_str(&format!(
+        "\nHops shared in the last {} hops before the target:\n\n\
+         | Hop | Probes | Names | Owner | Where |\n|---|---:|---|---|---|\n",
+        convergence.window
+    ));
+    for point in convergence.points.iter().take(8) {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            one_line(&point.value),
+            point.probes.len(),
+            one_line(&point.names.join(", ")),
+            one_line(
+                &point
+                    .owners
+                    .iter()
+                    .map(HopOrigin::label)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            one_line(&point.cities.join(", "))
+        ));
+    }
 }
 
 fn table_section(out: &mut String, snapshot: &TableSnapshot, choices: InferenceChoices) {
@@ -365,6 +417,9 @@ mod tests {
         )));
         assert!(report.contains("**What the latencies prove: One site.**"));
         assert!(report.contains("most likely near Amsterdam"));
+        // Where its paths meet, as the paths view says it.
+        assert!(report.contains("**Paths.** 36 of 70 probes pass 195.69.145.176"));
+        assert!(report.contains("| 195.69.145.0/24 | 38 |"));
         // The K-root table: anycast, with its lower bound.
         assert!(report.contains("### 338 vantage points"));
         assert!(report.contains("**What the latencies prove: Anycast: at least 7 sites.**"));

@@ -28,6 +28,16 @@ pub struct HopOrigin {
     pub prefix: Option<String>,
 }
 
+impl HopOrigin {
+    /// "AS1299 TWELVE99 Arelion", or "AS1299" when the holder is not known.
+    pub fn label(&self) -> String {
+        match &self.holder {
+            Some(holder) => format!("AS{} {holder}", self.asn),
+            None => format!("AS{}", self.asn),
+        }
+    }
+}
+
 /// What the path view is built with besides the traceroute: plain data, so the UI can fill it from
 /// its caches and the CLI from files.
 #[derive(Debug, Clone, PartialEq)]

@@ -22,7 +22,7 @@ use crate::latency::{LatencyAnalysis, ProbeLatency, analyse};
 use crate::notebook::hops::{neighbours_of_origins, path_context};
 use crate::notebook::report::{atlas_provenance, latency_headline};
 use crate::notebook::{AtlasSnapshot, InferenceChoices};
-use crate::paths::converge::converge;
+use crate::paths::converge::{DEFAULT_WINDOW, converge};
 use crate::paths::crossing::crossings;
 use crate::paths::map::{PointRole, TargetLocation, map_paths};
 use crate::paths::trace::probe_paths;
@@ -54,8 +54,6 @@ impl PartialEq for LatencyViewProps {
 
 /// How many hops before the target count as "the end of the path" when comparing probes: enough to
 /// include the hand-over between carriers, few enough to stay near the target.
-const PATH_WINDOW: usize = 3;
-
 /// What the inference depends on: the snapshot (by identity) and the choices.
 #[derive(Clone)]
 struct InferenceKey(Rc<AtlasSnapshot>, InferenceChoices);
@@ -139,7 +137,7 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
                 })
                 .collect();
             Rc::new(PathsData {
-                convergence: converge(&paths, PATH_WINDOW),
+                convergence: converge(&paths, DEFAULT_WINDOW),
                 crossings,
                 paths,
             })

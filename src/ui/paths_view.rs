@@ -43,13 +43,6 @@ impl PartialEq for PathsViewProps {
     }
 }
 
-fn owner(origin: &HopOrigin) -> String {
-    match &origin.holder {
-        Some(holder) => format!("AS{} {holder}", origin.asn),
-        None => format!("AS{}", origin.asn),
-    }
-}
-
 fn hint_view(hint: &LocationHint) -> Html {
     let place = format!("{} ({})", hint.city, hint.country);
     match &hint.status {
@@ -136,7 +129,7 @@ pub fn PathsView(props: &PathsViewProps) -> Html {
                             <td>{ point.value.clone() }</td>
                             <td class="num">{ point.probes.len() }</td>
                             <td>{ point.names.join(", ") }</td>
-                            <td>{ point.owners.iter().map(owner).collect::<Vec<_>>().join(", ") }</td>
+                            <td>{ point.owners.iter().map(HopOrigin::label).collect::<Vec<_>>().join(", ") }</td>
                             <td>{ point.cities.join(", ") }</td>
                         </tr>
                     }) }
@@ -174,7 +167,7 @@ pub fn PathsView(props: &PathsViewProps) -> Html {
                             <td class="num">{ format::ms(hop.rtt_min_ms) }</td>
                             <td class="num">{ format::ms(hop.rtt_median_ms) }</td>
                             <td>{ hop.name.clone().unwrap_or_default() }</td>
-                            <td>{ hop.origin.as_ref().map(owner).unwrap_or_default() }</td>
+                            <td>{ hop.origin.as_ref().map(HopOrigin::label).unwrap_or_default() }</td>
                             <td>{ for hop.hints.iter().map(hint_view) }</td>
                         </tr>
                     }) }
