@@ -3,6 +3,8 @@
 //! lookups go through `net` (paced, cancellable); the form only edits the request through the
 //! reducer, and everything below it is derived from the snapshot by `routing_view`.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use super::browser;
@@ -10,7 +12,7 @@ use super::fetch_status;
 use super::routing_view::RoutingSnapshotView;
 use crate::net;
 use crate::notebook::routing::addresses_found;
-use crate::notebook::{Action, CellId, RoutingCell, RoutingRequest};
+use crate::notebook::{Action, CellBody, CellId, RoutingCell, RoutingRequest};
 
 /// How many of the addresses the DNS cells found are offered as one-click lookups.
 const OFFERED_ADDRESSES: usize = 6;
@@ -80,11 +82,26 @@ pub fn RoutingCellView(props: &RoutingCellProps) -> Html {
     };
     // A fresh cell offers what the notebook's DNS cells found (worked out only while the field is
     // empty, so typing here costs nothing).
-    let offered = if request.resource.trim().is_empty() && props.cell.snapshot.is_none() && !busy {
-        addresses_found(&store.0.notebook, OFFERED_ADDRESSES)
-    } else {
-        Vec::new()
+    let fresh = request.resource.trim().is_empty() && props.cell.snapshot.is_none() && !busy;
+    // Keyed on which DNS snapshots the notebook holds (each is replaced, never edited in place), so
+    // the answers are read again only when a DNS cell has run, not on every keystroke elsewhere.
+    let dns_snapshots: Vec<usize> = store
+        .0
+        .notebook
+        .cells
+        .iter()
+        .filter_map(|cell| match &cell.body {
+            CellBody::Dns(dns) => dns.snapshot.as_ref().map(|s| Rc::as_ptr(s) as usize),
+            _ => None,
+        })
+        .collect();
+    let found = {
+        let store = store.clone();
+        use_memo(dns_snapshots, move |_| {
+            addresses_found(&store.0.notebook, OFFERED_ADDRESSES)
+        })
     };
+    let offered: Vec<String> = if fresh { (*found).clone() } else { Vec::new() };
     let offer = |address: String| {
         let store = store.clone();
         let run = run.clone();
