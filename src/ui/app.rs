@@ -433,18 +433,8 @@ fn SharePanel(props: &SharePanelProps) -> Html {
             });
         })
     };
-    let on_save_file = Callback::from(move |_: MouseEvent| {
-        if let Some(store) = &store {
-            let notebook = &store.0.notebook;
-            let _ = browser::download(
-                &suggested_file_name(notebook),
-                "application/json",
-                &to_file_text(notebook),
-            );
-        }
-    });
     let on_save_report = {
-        let store = use_context::<StoreHandle>();
+        let store = store.clone();
         let link = props.link.to_string();
         Callback::from(move |_: MouseEvent| {
             if let Some(store) = &store {
@@ -457,6 +447,16 @@ fn SharePanel(props: &SharePanelProps) -> Html {
             }
         })
     };
+    let on_save_file = Callback::from(move |_: MouseEvent| {
+        if let Some(store) = &store {
+            let notebook = &store.0.notebook;
+            let _ = browser::download(
+                &suggested_file_name(notebook),
+                "application/json",
+                &to_file_text(notebook),
+            );
+        }
+    });
     let on_close = {
         let on_close = props.on_close.clone();
         Callback::from(move |_: MouseEvent| on_close.emit(()))
