@@ -319,9 +319,116 @@ pub fn plain_text(document: &Document) -> String {
     plain_blocks(&document.blocks)
 }
 
+/// The Markdown options the app reads notes with: CommonMark plus tables and strikethrough.
+const OPTIONS: Options = Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH);
+
+/// The note's Markdown as written, with what the app would not let happen made inert for any other
+/// renderer (a report pasted into a blog): raw HTML is escaped so it shows as text, a link to
+/// anything but `http`, `https` or `mailto` keeps only its text, and an image becomes a link to its
+/// address, so it is never loaded by opening the page. Everything else is kept byte for byte.
+///
+/// An edit can change how the text around it parses (removing a link's brackets can make a new
+/// link of its neighbours), so the passes repeat until nothing changes; text that still holds
+/// something active after a few passes is escaped whole, character by character.
+pub fn defused(source: &str) -> String {
+    let mut text = source.to_string();
+    for _ in 0..8 {
+        let (next, changed) = defuse_pass(&text);
+        if !changed {
+            return text;
+        }
+        text = next;
+    }
+    if is_inert(&text) {
+        text
+    } else {
+        literal(&text)
+    }
+}
+
+/// Whether a renderer of `text` would meet no raw HTML, no image and no unsafe link.
+fn is_inert(text: &str) -> bool {
+    Parser::new_ext(text, OPTIONS).all(|event| match event {
+        Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::Image { .. }) => false,
+        Event::Start(Tag::Link { dest_url, .. }) => is_safe_href(&dest_url),
+        _ => true,
+    })
+}
+
+/// `text` with every ASCII punctuation character backslash-escaped (CommonMark §2.4) and `<`, `>`
+/// and `&` as entities: Markdown shows it exactly as written, and nothing in it is markup.
+fn literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One pass of [`defused`]: the edited text and whether anything was edited.
+fn defuse_pass(source: &str) -> (String, bool) {
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut unsafe_link: Option<(std::ops::Range<usize>, String)> = None;
+    for (event, range) in Parser::new_ext(source, OPTIONS).into_offset_iter() {
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) if unsafe_link.is_none() => {
+                edits.push((range, html.replace('<', "&lt;").replace('>', "&gt;")));
+            }
+            Event::Start(Tag::Link { dest_url, .. })
+                if unsafe_link.is_none() && !is_safe_href(&dest_url) =>
+            {
+                unsafe_link = Some((range, String::new()));
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, kept)) = unsafe_link.as_mut() {
+                    kept.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((range, kept)) = unsafe_link.take() {
+                    edits.push((range, literal(&kept)));
+                }
+            }
+            // `![alt](src)` → `[alt](src)`: the `!` is the image's first byte.
+            Event::Start(Tag::Image { .. })
+                if unsafe_link.is_none() && source[range.clone()].starts_with('!') =>
+            {
+                edits.push((range.start..range.start + 1, String::new()));
+            }
+            _ => {}
+        }
+    }
+    // Apply from the end so earlier offsets stay valid; an edit inside an earlier one is dropped.
+    edits.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
+    let mut kept_edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for edit in edits {
+        if kept_edits
+            .last()
+            .is_none_or(|(last, _)| edit.0.start >= last.end)
+        {
+            kept_edits.push(edit);
+        }
+    }
+    let changed = !kept_edits.is_empty();
+    let mut out = source.to_string();
+    for (range, replacement) in kept_edits.into_iter().rev() {
+        out.replace_range(range, &replacement);
+    }
+    (out, changed)
+}
+
 /// Parses Markdown (CommonMark plus tables and strikethrough) into the safe tree. Never fails.
 pub fn parse(source: &str) -> Document {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let options = OPTIONS;
     let mut builder = Builder {
         stack: vec![Frame::Root(Vec::new())],
         depth: 0,
@@ -471,6 +578,83 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn defused_notes_keep_their_markdown_and_lose_what_could_act() {
+        let plain = "# Title\n\nRTT **24 ms**, see [the map](https://example.org/m) and `a<b`.\n";
+        assert_eq!(defused(plain), plain);
+        assert_eq!(
+            defused("Hi <img src=x onerror=alert(1)> there"),
+            "Hi &lt;img src=x onerror=alert(1)&gt; there"
+        );
+        assert_eq!(
+            defused("<script>alert(1)</script>\n\ntext"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;\n\ntext"
+        );
+        assert_eq!(defused("[click](javascript:alert(1)) now"), "click now");
+        assert_eq!(defused("[**bold**](#report/v1/x)"), "bold");
+        assert_eq!(
+            defused("![tracker](https://evil.example/p.gif)"),
+            "[tracker](https://evil.example/p.gif)"
+        );
+        // Hostile input never panics, whatever its shape.
+        for text in [
+            "<",
+            "[",
+            "![",
+            "[x](<javascript:1>)",
+            "<a href=x>[y](javascript:z)</a>",
+            "é<b>ü",
+        ] {
+            let _ = defused(text);
+        }
+    }
+
+    #[test]
+    fn nothing_defused_holds_raw_html_an_unsafe_link_or_an_image() {
+        // Seeded strings over Markdown's active characters (a linear congruential generator, Knuth's
+        // MMIX constants), checked by parsing the result again.
+        const ALPHABET: [&str; 18] = [
+            "<",
+            ">",
+            "[",
+            "]",
+            "(",
+            ")",
+            "!",
+            "*",
+            "`",
+            "\n",
+            "a",
+            "é",
+            " ",
+            "javascript:",
+            "x",
+            "<b>",
+            "](",
+            "https://e.org",
+        ];
+        let mut state: u64 = 42;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..24 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(ALPHABET[(state >> 33) as usize % ALPHABET.len()]);
+            }
+            let safe = defused(&text);
+            for event in Parser::new_ext(&safe, OPTIONS) {
+                let bad = match &event {
+                    Event::Html(_) | Event::InlineHtml(_) => true,
+                    Event::Start(Tag::Image { .. }) => true,
+                    Event::Start(Tag::Link { dest_url, .. }) => !is_safe_href(dest_url),
+                    _ => false,
+                };
+                assert!(!bad, "{text:?} → {safe:?} still has {event:?}");
+            }
+        }
     }
 
     #[test]

@@ -117,7 +117,7 @@ pub fn markdown(notebook: &Notebook, share_link: Option<&str>) -> String {
         out.push('\n');
         match &cell.body {
             CellBody::Markdown { source } => {
-                out.push_str(source.trim_end());
+                out.push_str(crate::markdown::defused(source).trim_end());
                 out.push('\n');
             }
             CellBody::Atlas(atlas) => match &atlas.snapshot {
@@ -388,7 +388,7 @@ mod tests {
         let notebook = demo_notebook();
         let report = markdown(&notebook, None);
         assert!(report.starts_with(&format!("# {}\n", notebook.title)));
-        // Every note is there as written.
+        // Every note is there as written (the example's notes hold nothing to defuse).
         for cell in &notebook.cells {
             if let CellBody::Markdown { source } = &cell.body {
                 assert!(report.contains(source.trim_end()));
@@ -452,6 +452,12 @@ mod tests {
             report.contains("*A Measure now cell (http to `telegram.org`) that has not run yet.*")
         );
         assert!(report.contains("*A routing context cell that has not looked anything up yet.*"));
+        // A note from an untrusted shared report cannot act in whatever renders the report.
+        notebook.cells[0].body = CellBody::Markdown {
+            source: "Look <script>alert(1)</script> [here](javascript:alert(1))".to_string(),
+        };
+        let report = markdown(&notebook, None);
+        assert!(report.contains("Look &lt;script&gt;alert(1)&lt;/script&gt; here\n"));
     }
 
     #[test]
