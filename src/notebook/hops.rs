@@ -7,10 +7,12 @@
 
 use std::collections::HashMap;
 
+use super::AtlasSnapshot;
 use super::dns::{LookupOutcome, RipestatCall, RipestatLookup, lookups_needed, origins_from};
 use crate::atlas::traceroute::TracerouteResult;
+use crate::atlas::traceroutes;
 use crate::globalping::raw::reported_name;
-use crate::paths::trace::{HopOrigin, PathContext, addresses_to_look_up};
+use crate::paths::trace::{HopOrigin, PathContext, ProbePath, addresses_to_look_up, probe_paths};
 use crate::ripestat::asn_neighbours::{self, AsnNeighbours};
 use crate::ripestat::reverse_dns_ip;
 
@@ -120,6 +122,22 @@ pub fn neighbours_of_origins(lookups: &[RipestatLookup]) -> Vec<AsnNeighbours> {
             LookupOutcome::Failed { .. } => None,
         })
         .collect()
+}
+
+/// A snapshot's traceroutes as probe paths, with the context (names, owners, hints) they were read
+/// with: the one reading the traceroute view and the report share. `None` when the snapshot holds
+/// no traceroute.
+pub fn snapshot_paths(
+    snapshot: &AtlasSnapshot,
+    fiber_factor: f64,
+) -> Option<(PathContext, Vec<ProbePath>)> {
+    let traces = traceroutes(&snapshot.results_text);
+    if traces.is_empty() {
+        return None;
+    }
+    let context = path_context(&snapshot.hop_lookups, &snapshot.hop_names, fiber_factor);
+    let paths = probe_paths(&traces, &snapshot.probes, &context);
+    Some((context, paths))
 }
 
 /// The path context the stored lookups give: the first PTR name of each address, and its origin

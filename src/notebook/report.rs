@@ -8,15 +8,14 @@ use super::dns::DnsSnapshot;
 use super::measure::MeasureCell;
 use super::{AtlasSnapshot, CellBody, InferenceChoices, Notebook, SnapshotSource, TableSnapshot};
 use crate::answers::atlas_matrices;
-use crate::atlas::traceroutes;
 use crate::format;
 use crate::globalping::http::{http_rows, http_verdict};
 use crate::globalping::request::TestType;
 use crate::infer::{Inference, infer, observations_from_latency, parse_observation_table};
 use crate::latency::{LatencyAnalysis, analyse};
-use crate::notebook::hops::path_context;
+use crate::notebook::hops::snapshot_paths;
 use crate::paths::converge::{DEFAULT_WINDOW, converge};
-use crate::paths::trace::{HopOrigin, probe_paths};
+use crate::paths::trace::HopOrigin;
 
 /// "Traceroute measurement 1033154 to wikipedia-lb.esams.wikimedia.org: 87 results from 87 probes,
 /// 2013-10-15 08:16 UTC – 2013-10-17 09:32 UTC".
@@ -211,19 +210,10 @@ fn atlas_section(out: &mut String, snapshot: &AtlasSnapshot, choices: InferenceC
 /// Where traceroute paths meet before the target, with the names, owners and places of those hops:
 /// the evidence router names give ("ams", "Amsterdam1").
 fn paths_paragraph(out: &mut String, snapshot: &AtlasSnapshot, choices: InferenceChoices) {
-    let traces = traceroutes(&snapshot.results_text);
-    if traces.is_empty() {
+    let Some((_, paths)) = snapshot_paths(snapshot, choices.assumptions().fiber_factor) else {
         return;
-    }
-    let context = path_context(
-        &snapshot.hop_lookups,
-        &snapshot.hop_names,
-        choices.assumptions().fiber_factor,
-    );
-    let convergence = converge(
-        &probe_paths(&traces, &snapshot.probes, &context),
-        DEFAULT_WINDOW,
-    );
+    };
+    let convergence = converge(&paths, DEFAULT_WINDOW);
     out.push_str(&format!(
         "\n**Paths.** {}\n",
         one_line(&convergence.summary)

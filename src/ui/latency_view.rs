@@ -12,20 +12,18 @@ use super::inference_view::InferenceView;
 use super::map_canvas::MapCanvas;
 use super::paths_view::{PathsData, PathsView};
 use crate::atlas::DiagnosticKind;
-use crate::atlas::traceroutes;
 use crate::chart::map::{MapContent, MapMarker, MapOverlay};
 use crate::chart::scale::{css_rgb, rtt_rgb};
 use crate::format;
 use crate::geo::country_name;
 use crate::infer::{Verdict, infer, observations_from_latency};
 use crate::latency::{LatencyAnalysis, ProbeLatency, analyse};
-use crate::notebook::hops::{neighbours_of_origins, path_context};
+use crate::notebook::hops::{neighbours_of_origins, snapshot_paths};
 use crate::notebook::report::{atlas_provenance, latency_headline};
 use crate::notebook::{AtlasSnapshot, InferenceChoices};
 use crate::paths::converge::{DEFAULT_WINDOW, converge};
 use crate::paths::crossing::crossings;
 use crate::paths::map::{PointRole, TargetLocation, map_paths};
-use crate::paths::trace::probe_paths;
 
 #[derive(Properties, Clone)]
 pub struct LatencyViewProps {
@@ -110,14 +108,7 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
     });
     // The paths of traceroute results: hop tables and where they converge.
     let paths = use_memo(InferenceKey(props.snapshot.clone(), props.choices), |key| {
-        let traces = traceroutes(&key.0.results_text);
-        (!traces.is_empty()).then(|| {
-            let context = path_context(
-                &key.0.hop_lookups,
-                &key.0.hop_names,
-                key.1.assumptions().fiber_factor,
-            );
-            let paths = probe_paths(&traces, &key.0.probes, &context);
+        snapshot_paths(&key.0, key.1.assumptions().fiber_factor).map(|(context, paths)| {
             // Where paths cross the BGP neighbours of their target's origin AS, when those were
             // looked up with the hops.
             let neighbours = neighbours_of_origins(&key.0.hop_lookups);
