@@ -4,15 +4,29 @@
 //! never loaded (they become a placeholder naming their address). Parsing uses pulldown-cmark.
 //! Pure core: no browser crate.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// Deeper nesting (quotes in quotes, lists in lists) is flattened into the enclosing block, so hostile
 /// input like ten thousand `>` cannot overflow the stack when the tree is built or rendered.
 pub const MAX_NESTING: usize = 24;
 
+/// At most this many nodes (blocks and inline elements; adjacent text is one node) are built for one
+/// note. A browser lays out tens of thousands of nodes in well under a second, while a hostile note of
+/// a million unmatched `[` or `<a>` tags would otherwise become a million DOM nodes and freeze the page.
+/// Real notes are far below it: the example's longest note is about 60 nodes.
+pub const MAX_DISPLAY_NODES: usize = 20_000;
+
+/// At most this many bytes of one note are parsed for display (1 MiB, about 400 pages of prose). The
+/// note's text is kept whole; only what is shown stops here, so parsing time stays bounded whatever a
+/// shared report holds.
+pub const MAX_DISPLAY_BYTES: usize = 1024 * 1024;
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Document {
     pub blocks: Vec<Block>,
+    /// True when the note was longer than `MAX_DISPLAY_BYTES` or made more than `MAX_DISPLAY_NODES`
+    /// nodes: only its beginning is in `blocks`, and the view says so.
+    pub truncated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -129,10 +143,33 @@ struct Builder {
     stack: Vec<Frame>,
     /// How many block containers (quotes, lists, items) are open.
     depth: usize,
+    /// Nodes built so far (merged text counts once), against `MAX_DISPLAY_NODES`.
+    nodes: usize,
+}
+
+/// Appends `inline` to `content`, merging text into the text before it: pulldown-cmark emits one text
+/// event per unmatched `[`, `<` or `*`, and one node each would make rendering cost grow with the count
+/// of such characters instead of the note's length.
+fn append_inline(content: &mut Vec<Inline>, inline: Inline) -> bool {
+    if let (Some(Inline::Text(last)), Inline::Text(text)) = (content.last_mut(), &inline) {
+        last.push_str(text);
+        return false;
+    }
+    content.push(inline);
+    true
 }
 
 impl Builder {
     fn push_inline(&mut self, inline: Inline) {
+        let added = self.place_inline(inline);
+        if added {
+            self.nodes += 1;
+        }
+    }
+
+    /// Puts `inline` into the innermost frame that holds inline content; true when it became a node
+    /// of its own (not merged into text before it).
+    fn place_inline(&mut self, inline: Inline) -> bool {
         for frame in self.stack.iter_mut().rev() {
             match frame {
                 Frame::Paragraph(v)
@@ -141,38 +178,36 @@ impl Builder {
                 | Frame::Emphasis(v)
                 | Frame::Strong(v)
                 | Frame::Strike(v)
-                | Frame::Link { content: v, .. } => {
-                    v.push(inline);
-                    return;
-                }
+                | Frame::Link { content: v, .. } => return append_inline(v, inline),
                 Frame::Image { alt, .. } => {
                     alt.push_str(&plain_inline(&inline));
-                    return;
+                    return false;
                 }
                 Frame::Code { code, .. } => {
                     code.push_str(&plain_inline(&inline));
-                    return;
+                    return false;
                 }
                 Frame::HtmlBlock(text) => {
                     text.push_str(&plain_inline(&inline));
-                    return;
+                    return false;
                 }
                 Frame::Flattened => continue,
                 // Inline content directly in a block container (a "tight" list item): wrap it.
                 Frame::Root(blocks) | Frame::Quote(blocks) | Frame::Item(blocks) => {
                     if let Some(Block::Paragraph(last)) = blocks.last_mut() {
-                        last.push(inline);
-                    } else {
-                        blocks.push(Block::Paragraph(vec![inline]));
+                        return append_inline(last, inline);
                     }
-                    return;
+                    blocks.push(Block::Paragraph(vec![inline]));
+                    return true;
                 }
-                Frame::List { .. } | Frame::Table { .. } | Frame::Row(_) => return,
+                Frame::List { .. } | Frame::Table { .. } | Frame::Row(_) => return false,
             }
         }
+        false
     }
 
     fn push_block(&mut self, block: Block) {
+        self.nodes += 1;
         for frame in self.stack.iter_mut().rev() {
             match frame {
                 Frame::Root(b) | Frame::Quote(b) | Frame::Item(b) => {
@@ -375,10 +410,48 @@ fn literal(text: &str) -> String {
 }
 
 /// One pass of [`defused`]: the edited text and whether anything was edited.
+///
+/// Besides what CommonMark itself would act on, it removes what other renderers read differently
+/// (checked against Python-Markdown, with and without `extra`, markdown-it and marked by
+/// `.ci/report-oracle.py`): brackets and braces in text (Python-Markdown links whose address
+/// CommonMark refuses, such as one with a tab in `java\tscript:`, and `{onclick=…}` attribute
+/// lists), `\<` (not an escape in Python-Markdown), code spans over several lines and fenced code
+/// holding `<` (Python-Markdown takes a line that starts with a tag as raw HTML, even inside code it
+/// does not recognise: plain Python-Markdown has no fenced code), and fence info strings other than a
+/// language name (`{ onclick=… }` under `extra`).
 fn defuse_pass(source: &str) -> (String, bool) {
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let mut unsafe_link: Option<(std::ops::Range<usize>, String)> = None;
+    // Open block quotes, lists and items: fenced code inside one cannot simply be re-indented.
+    let mut containers = 0usize;
+    let mut in_code_block = false;
+    let mut in_autolink = false;
     for (event, range) in Parser::new_ext(source, OPTIONS).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => containers += 1,
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) => {
+                containers = containers.saturating_sub(1)
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => in_autolink = true,
+            Event::End(TagEnd::Link) => in_autolink = false,
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code_block = true;
+                if unsafe_link.is_none()
+                    && let CodeBlockKind::Fenced(info) = kind
+                {
+                    match fenced_code_edit(source, range.clone(), info.as_ref(), containers) {
+                        Some(FenceEdit::Replace(edit)) => edits.push(edit),
+                        Some(FenceEdit::Unfixable) => return (literal(source), true),
+                        None => {}
+                    }
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            _ => {}
+        }
         match event {
             Event::Html(html) | Event::InlineHtml(html) if unsafe_link.is_none() => {
                 edits.push((range, html.replace('<', "&lt;").replace('>', "&gt;")));
@@ -388,9 +461,17 @@ fn defuse_pass(source: &str) -> (String, bool) {
             {
                 unsafe_link = Some((range, String::new()));
             }
-            Event::Text(text) | Event::Code(text) => {
+            Event::Text(text) | Event::Code(text) if unsafe_link.is_some() => {
                 if let Some((_, kept)) = unsafe_link.as_mut() {
                     kept.push_str(&text);
+                }
+            }
+            Event::Code(code) if source[range.clone()].contains(['\n', '\r']) => {
+                edits.push((range, code_span(&code)));
+            }
+            Event::Text(_) if !in_code_block && !in_autolink => {
+                if let Some(edit) = text_edit(source, range) {
+                    edits.push(edit);
                 }
             }
             Event::End(TagEnd::Link) => {
@@ -426,14 +507,155 @@ fn defuse_pass(source: &str) -> (String, bool) {
     (out, changed)
 }
 
+/// What [`fenced_code_edit`] decided about one fenced code block.
+enum FenceEdit {
+    Replace((std::ops::Range<usize>, String)),
+    /// Code holding `<` inside a quote or list: re-indenting it would need the container's own
+    /// indentation, so the whole note is written as literal text instead.
+    Unfixable,
+}
+
+/// A fenced code block as every renderer reads it. Code holding `<` becomes an indented code block
+/// (the one code block form all of them know, so its text stays code, byte for byte); otherwise only
+/// an info string that is not a plain language name is dropped.
+fn fenced_code_edit(
+    source: &str,
+    range: std::ops::Range<usize>,
+    info: &str,
+    containers: usize,
+) -> Option<FenceEdit> {
+    let block = &source[range.clone()];
+    let first_line_end = block.find('\n').map_or(block.len(), |at| at + 1);
+    let (fence_line, rest) = block.split_at(first_line_end);
+    if rest.contains('<') {
+        if containers > 0 {
+            return Some(FenceEdit::Unfixable);
+        }
+        let fence = fence_line.trim();
+        let fence_char = fence.chars().next().unwrap_or('`');
+        let fence_len = fence.chars().take_while(|c| *c == fence_char).count();
+        // The closing fence (when there is one) is the last line made of the fence character only.
+        let mut lines: Vec<&str> = rest.lines().collect();
+        if lines.last().is_some_and(|line| {
+            let line = line.trim();
+            line.len() >= fence_len && line.chars().all(|c| c == fence_char)
+        }) {
+            lines.pop();
+        }
+        // The fence's own indentation (up to three spaces) is removed from each content line.
+        let indent = fence_line.len() - fence_line.trim_start_matches(' ').len();
+        let mut out = String::new();
+        // An indented code block cannot interrupt a paragraph: make sure a blank line comes first.
+        if range.start > 0 && !source[..range.start].ends_with("\n\n") {
+            out.push('\n');
+        }
+        for line in lines {
+            let strip = line.len() - line.trim_start_matches(' ').len();
+            out.push_str("    ");
+            out.push_str(&line[strip.min(indent)..]);
+            out.push('\n');
+        }
+        out.push('\n');
+        return Some(FenceEdit::Replace((range, out)));
+    }
+    let language_only = info
+        .trim()
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '.' | '#'));
+    if language_only {
+        return None;
+    }
+    let fence_start = fence_line.len() - fence_line.trim_start().len();
+    let fence: String = fence_line[fence_start..]
+        .chars()
+        .take_while(|c| *c == '`' || *c == '~')
+        .collect();
+    let line_end = range.start + fence_line.trim_end_matches(['\n', '\r']).len();
+    Some(FenceEdit::Replace((
+        range.start + fence_start..line_end,
+        fence,
+    )))
+}
+
+/// `code` as an inline code span on one line, its fence one backtick longer than any run inside.
+fn code_span(code: &str) -> String {
+    let longest_run = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    let pad = if code.starts_with('`') || code.ends_with('`') || code.starts_with(' ') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{code}{pad}{fence}")
+}
+
+/// The edit that writes the text at `range` so that no renderer finds markup in it, or None when it
+/// holds nothing to change: `<` becomes `&lt;` (also when written `\<`, which only CommonMark reads as
+/// an escape), and `[`, `]`, `{` and `}` are backslash-escaped (an escape in CommonMark and in
+/// Python-Markdown alike). CommonMark shows the result exactly as before.
+fn text_edit(
+    source: &str,
+    range: std::ops::Range<usize>,
+) -> Option<(std::ops::Range<usize>, String)> {
+    let mut start = range.start;
+    // pulldown-cmark starts an escaped character's text after its backslash; take the backslash in,
+    // unless it is itself escaped (an even run of backslashes).
+    let backslashes = source[..start]
+        .bytes()
+        .rev()
+        .take_while(|b| *b == b'\\')
+        .count();
+    if backslashes % 2 == 1 && source[start..].starts_with(|c: char| c.is_ascii_punctuation()) {
+        start -= 1;
+    }
+    let text = &source[start..range.end];
+    if !text.contains(['<', '[', ']', '{', '}']) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('<') => out.push_str("&lt;"),
+                Some(next) => {
+                    out.push('\\');
+                    out.push(next);
+                }
+                None => out.push('\\'),
+            },
+            '<' => out.push_str("&lt;"),
+            '[' | ']' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    (out != text).then_some((start..range.end, out))
+}
+
 /// Parses Markdown (CommonMark plus tables and strikethrough) into the safe tree. Never fails.
+/// Only the first `MAX_DISPLAY_BYTES` are read and at most `MAX_DISPLAY_NODES` nodes built; past
+/// either, `truncated` is set and the rest is left out.
 pub fn parse(source: &str) -> Document {
     let options = OPTIONS;
     let mut builder = Builder {
         stack: vec![Frame::Root(Vec::new())],
         depth: 0,
+        nodes: 0,
+    };
+    let mut truncated = source.len() > MAX_DISPLAY_BYTES;
+    let source = if truncated {
+        &source[..source.floor_char_boundary(MAX_DISPLAY_BYTES)]
+    } else {
+        source
     };
     for event in Parser::new_ext(source, options) {
+        if builder.nodes >= MAX_DISPLAY_NODES {
+            truncated = true;
+            break;
+        }
         match event {
             Event::Start(tag) => match tag {
                 Tag::Paragraph => builder.stack.push(Frame::Paragraph(Vec::new())),
@@ -521,8 +743,11 @@ pub fn parse(source: &str) -> Document {
         builder.close();
     }
     match builder.stack.pop() {
-        Some(Frame::Root(blocks)) => Document { blocks },
-        _ => Document::default(),
+        Some(Frame::Root(blocks)) => Document { blocks, truncated },
+        _ => Document {
+            blocks: Vec::new(),
+            truncated,
+        },
     }
 }
 
@@ -609,6 +834,47 @@ mod tests {
         ] {
             let _ = defused(text);
         }
+    }
+
+    /// Regression (issue 17): five forms were inert to pulldown-cmark but active in Python-Markdown
+    /// (MkDocs, Pelican). The oracle `.ci/report-oracle.py` renders them; these pin the rewriting.
+    #[test]
+    fn defused_notes_are_inert_for_python_markdown_too() {
+        for (note, expected) in [
+            // Plain Python-Markdown has no fenced code: a line starting with a tag is raw HTML.
+            (
+                "```\n<script>x</script>\n```\n",
+                "    <script>x</script>\n\n\n",
+            ),
+            // `\<` is no escape there.
+            ("a \\<script>b", "a &lt;script>b"),
+            // A link CommonMark refuses (tab in the address) that browsers would follow.
+            (
+                "[x](java\tscript:alert(1))",
+                "\\[x\\](java\tscript:alert(1))",
+            ),
+            // Attribute lists under `extra`, after a heading or in a fence's info string.
+            ("# T {onclick=alert(1)}", "# T \\{onclick=alert(1)\\}"),
+            ("```js {onclick=alert(1)}\ncode\n```\n", "```\ncode\n```\n"),
+            // A code span over two lines whose second starts with a tag.
+            ("`a\n<b>c` d", "`a <b>c` d"),
+            // Fenced code with a tag inside a list cannot be re-indented: the note becomes literal.
+            (
+                "- i\n\n  ```\n  <b>\n  ```\n",
+                "\\- i\n\n  \\`\\`\\`\n  &lt;b&gt;\n  \\`\\`\\`\n",
+            ),
+        ] {
+            assert_eq!(defused(note), expected, "{note:?}");
+        }
+        // What needs no change keeps its bytes, and CommonMark shows the rewritten text as before.
+        for kept in [
+            "see [the map](https://e.org) and `a<b`",
+            "```rust\nfn x() {}\n```\n",
+        ] {
+            assert_eq!(defused(kept), kept);
+        }
+        let note = "see [1] and \\[2\\] {x}";
+        assert_eq!(plain_text(&parse(&defused(note))), plain_text(&parse(note)));
     }
 
     #[test]
@@ -757,6 +1023,40 @@ mod tests {
             );
         }
         assert!(plain_text(&parse(&(">".repeat(100) + " deep"))).contains("deep"));
+    }
+
+    /// Regression (issue 17): 100,000 unmatched `[` made 100,000 text nodes, where 100,000 `x` made
+    /// one, so a 5 KB share link froze the page.
+    #[test]
+    fn unmatched_brackets_make_one_text_node_not_one_per_character() {
+        for unit in ["[", "<", "]", "_b", "![", "x~", "<a"] {
+            let source = unit.repeat(50_000);
+            let document = parse(&source);
+            assert!(!document.truncated, "{unit}");
+            let nodes = inlines(&document).len();
+            assert!(nodes <= 3, "{unit}: {nodes} nodes");
+            assert_eq!(plain_text(&document).len(), source.len(), "{unit}");
+        }
+    }
+
+    #[test]
+    fn huge_or_intricate_notes_are_shown_truncated() {
+        // Over the byte limit: only the beginning is read, cut at a character boundary.
+        let long = "é".repeat(MAX_DISPLAY_BYTES);
+        let document = parse(&long);
+        assert!(document.truncated);
+        assert!(plain_text(&document).len() <= MAX_DISPLAY_BYTES);
+        // Over the node limit: a node each (links and code spans cannot merge).
+        let intricate = "[a](https://e.org) `c` ".repeat(MAX_DISPLAY_NODES);
+        let document = parse(&intricate);
+        assert!(document.truncated);
+        assert!(inlines(&document).len() <= MAX_DISPLAY_NODES * 2);
+        // Emphasis that does pair up is a node each, up to the limit.
+        let document = parse(&"*a".repeat(50_000));
+        assert!(document.truncated);
+        assert!(inlines(&document).len() <= MAX_DISPLAY_NODES * 2);
+        // An ordinary note is whole.
+        assert!(!parse("# t\n\nsome *text*").truncated);
     }
 
     /// Deterministic garbage: no input may panic, and no link in the result may be unsafe.

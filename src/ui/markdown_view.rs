@@ -14,7 +14,17 @@ pub struct MarkdownViewProps {
 #[component]
 pub fn MarkdownView(props: &MarkdownViewProps) -> Html {
     let document = use_memo(props.source.clone(), |source| parse(source));
-    html! { <div class="markdown-body">{ for document.blocks.iter().map(block) }</div> }
+    html! {
+        <div class="markdown-body">
+            { for document.blocks.iter().map(block) }
+            if document.truncated {
+                <p class="note-truncated" role="note">{ format!(
+                    "Note truncated for display: it is too long or too intricate to show whole here ({}). \
+                     Its full text is kept; Edit shows it.",
+                    crate::format::bytes(props.source.len())) }</p>
+            }
+        </div>
+    }
 }
 
 fn inlines(content: &[Inline]) -> Html {
