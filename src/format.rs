@@ -30,6 +30,38 @@ pub fn counted(count: usize, noun: &str) -> String {
     }
 }
 
+/// Whether `c` changes how text around it is shown while being invisible itself: bidirectional
+/// overrides, isolates and marks (which can show `gro.margelet` as `telegram.org`), zero-width
+/// characters and joiners, invisible fillers, tag characters, and the C0 and C1 control codes other
+/// than tab and line breaks. The list follows Unicode's Bidi_Control and Default_Ignorable_Code_Point
+/// properties (UAX #9, UAX #44), less the variation selectors, which only pick an emoji's glyph.
+pub fn is_hidden_control(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{feff}' | '\u{ffa0}' | '\u{fff0}'..='\u{fffb}'
+        | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}' | '\u{e0000}'..='\u{e0fff}')
+}
+
+/// `text` with every hidden control (see `is_hidden_control`) shown as `[U+202E]`, as browsers show
+/// such characters in the address bar, so a name from a shared report cannot pass for another.
+/// Borrowed unchanged when there is none, which is almost always.
+pub fn visible_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_hidden_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_hidden_control(c) {
+            out.push_str(&format!("[U+{:04X}]", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// "298 kB", "1.4 MB".
 pub fn bytes(count: usize) -> String {
     if count >= 1_000_000 {
@@ -110,6 +142,27 @@ pub fn utc_minutes(unix_s: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_controls_are_shown_not_obeyed() {
+        // A right-to-left override makes "gro.margelet" display as "telegram.org".
+        assert_eq!(
+            visible_controls("\u{202e}gro.margelet"),
+            "[U+202E]gro.margelet"
+        );
+        assert_eq!(
+            visible_controls("tele\u{200b}gram.org"),
+            "tele[U+200B]gram.org"
+        );
+        assert_eq!(visible_controls("a\u{0}b\u{9f}"), "a[U+0000]b[U+009F]");
+        // Ordinary text, right-to-left scripts, emoji with their selectors, tabs and newlines are kept.
+        for kept in ["telegram.org", "מבחן عربي", "❤\u{fe0f}", "a\tb\nc"] {
+            assert!(
+                matches!(visible_controls(kept), std::borrow::Cow::Borrowed(_)),
+                "{kept}"
+            );
+        }
+    }
 
     #[test]
     fn counts_take_the_plural_their_noun_needs() {

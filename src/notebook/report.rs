@@ -347,25 +347,59 @@ fn inference_paragraph(out: &mut String, inference: &Inference) {
     }
 }
 
-/// Text from data kept on one line, with the characters that would start Markdown structure there
-/// (table pipes, HTML) made literal, so a hostile name cannot reshape the report.
+/// Text from data (the title, names, answers, targets, verdicts quoting them) as Markdown that every
+/// common renderer shows literally on one line: CommonMark and GFM (pulldown-cmark, markdown-it,
+/// marked) and Python-Markdown with or without `extra` (MkDocs, Pelican). Whitespace runs, newlines
+/// included, become one space, so nothing can start a block; hidden controls are shown as `[U+202E]`;
+/// and every character that can open markup in one of them is written as a character reference. A
+/// reference is never markup in any of them (CommonMark §6.2; Python-Markdown passes it through), where
+/// a backslash escape is not: Python-Markdown does not escape `<`, `|` or `~`, and prints the
+/// backslash. So no link, image, raw HTML, attribute list (`{onclick=…}`), table cell or code span can
+/// come from data.
 fn one_line(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let visible = crate::format::visible_controls(text);
+    let mut out = String::with_capacity(text.len());
+    for (index, word) in visible.split_whitespace().enumerate() {
+        if index > 0 {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                // Links, images and reference definitions need `[`, attribute lists `{`; the rest
+                // (code spans, emphasis, table cells, escapes) would only reshape the text.
+                '[' | ']' | '{' | '}' | '`' | '|' | '\\' | '*' | '_' | '~' => {
+                    out.push_str(&format!("&#{};", c as u32))
+                }
+                c => out.push(c),
+            }
+        }
+    }
+    out
 }
 
-/// `text` as inline code, or "(none)" when empty.
+/// `text` as an inline code span on one line, or "(none)" when empty. Inside a code span nothing is
+/// markup in any renderer, provided the span cannot end early or spill onto another line: whitespace
+/// runs (newlines included, which would let a blank line close the paragraph and start raw HTML) become
+/// one space, and the fence is one backtick longer than the longest run of backticks in the text.
 fn code(text: &str) -> String {
-    let text = text.trim();
+    let visible = crate::format::visible_controls(text);
+    let text = visible.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.is_empty() {
         return "(none)".to_string();
     }
-    format!("`{}`", text.replace('`', "'"))
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    // A space between fence and text when the text itself starts or ends with a backtick, which
+    // CommonMark strips again (§6.1).
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 #[cfg(test)]
@@ -432,7 +466,7 @@ mod tests {
         let first = report.lines().next().unwrap();
         assert_eq!(
             first,
-            "# Outage \\| &lt;img src=x onerror=alert(1)&gt; # injected"
+            "# Outage &#124; &lt;img src=x onerror=alert(1)&gt; # injected"
         );
         assert!(report.contains("*A DNS cell for `telegram.org` that has not run yet.*"));
         assert!(
