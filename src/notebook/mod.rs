@@ -27,6 +27,10 @@ pub use routing::{RoutingCell, RoutingRequest, RoutingSnapshot};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct CellId(pub u64);
 
+/// The largest cell id a normalised notebook keeps: 2^53, the largest integer a JavaScript number
+/// (and so any JSON reader of a saved notebook) holds exactly, with room above it for new cells.
+pub const MAX_CELL_ID: u64 = 1 << 53;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notebook {
     pub title: String,
@@ -388,20 +392,35 @@ impl Notebook {
     }
 
     /// The next free id. Ids are never reused within a notebook, even after deletions of the last cell,
-    /// because an in-flight request may still carry the old id.
+    /// because an in-flight request may still carry the old id. `normalized` keeps every id at or
+    /// below `MAX_CELL_ID`, so this cannot overflow.
     fn next_id(&self) -> CellId {
-        CellId(self.cells.iter().map(|cell| cell.id.0).max().unwrap_or(0) + 1)
+        CellId(
+            self.cells
+                .iter()
+                .map(|cell| cell.id.0)
+                .max()
+                .unwrap_or(0)
+                .saturating_add(1),
+        )
     }
 
     /// Repairs what an untrusted notebook (a file or a share link) may get wrong without being invalid
-    /// JSON: duplicate cell ids would make cells impossible to address, so they are renumbered, and
-    /// inference assumptions outside the physical range are brought back into it.
+    /// JSON: duplicate cell ids would make cells impossible to address (deleting one would delete
+    /// both), so they are renumbered, as are all ids when one is above `MAX_CELL_ID` (room for new
+    /// ids would run out); and inference assumptions outside the physical range are brought back into it.
     pub fn normalized(mut self) -> Notebook {
+        if self.cells.iter().any(|cell| cell.id.0 > MAX_CELL_ID) {
+            for (index, cell) in self.cells.iter_mut().enumerate() {
+                cell.id = CellId(index as u64 + 1);
+            }
+        }
+        // Every id is now at most 2^53, so adding one per cell cannot overflow.
         let mut seen = std::collections::HashSet::new();
         let mut next = self.cells.iter().map(|cell| cell.id.0).max().unwrap_or(0);
         for cell in &mut self.cells {
             if !seen.insert(cell.id) {
-                next = next.saturating_add(1);
+                next += 1;
                 cell.id = CellId(next);
                 seen.insert(cell.id);
             }
@@ -1247,5 +1266,46 @@ mod tests {
             notebook.cells.iter().map(|c| c.id.0).collect::<Vec<_>>(),
             vec![7, 8, 2]
         );
+    }
+
+    /// Regression (issue 17): with u64::MAX as the largest id, `saturating_add` gave the duplicate the
+    /// same id again, so deleting one cell deleted both.
+    #[test]
+    fn ids_stay_unique_and_addable_whatever_a_notebook_holds() {
+        let cell = |id| Cell {
+            id: CellId(id),
+            body: CellBody::Markdown {
+                source: String::new(),
+            },
+        };
+        for ids in [
+            vec![u64::MAX, u64::MAX],
+            vec![u64::MAX, 3, u64::MAX - 1, 3],
+            vec![MAX_CELL_ID, MAX_CELL_ID],
+            vec![0, 0, 0],
+        ] {
+            let notebook = Notebook {
+                title: String::new(),
+                cells: ids.iter().map(|id| cell(*id)).collect(),
+            }
+            .normalized();
+            let unique: std::collections::HashSet<_> =
+                notebook.cells.iter().map(|c| c.id).collect();
+            assert_eq!(unique.len(), ids.len(), "{ids:?}");
+            // A new cell gets an id of its own, and deleting the first deletes only it.
+            let first = notebook.cells[0].id;
+            let state = apply(
+                AppState::new(notebook),
+                Action::AddCell {
+                    after: None,
+                    kind: NewCellKind::Markdown,
+                },
+            );
+            let unique: std::collections::HashSet<_> =
+                state.notebook.cells.iter().map(|c| c.id).collect();
+            assert_eq!(unique.len(), ids.len() + 1, "{ids:?}");
+            let state = apply(state, Action::DeleteCell { id: first });
+            assert_eq!(state.notebook.cells.len(), ids.len(), "{ids:?}");
+        }
     }
 }
