@@ -7,6 +7,19 @@ pub const NOTEBOOK_KEY: &str = "vantage.notebook";
 /// never loses the author's own work.
 pub const BACKUP_KEY: &str = "vantage.notebook.backup";
 pub const SETTINGS_KEY: &str = "vantage.settings";
+/// Present while the autosaved notebook is a shared report the reader has not edited, so a reload
+/// still treats it as one (the shared state is stored with the notebook it describes).
+pub const SHARED_KEY: &str = "vantage.notebook.shared";
+/// Set while the app starts and removed once it has shown its first page: found at start, it means
+/// the last start never finished (a notebook that froze or killed the page), so this one starts in
+/// safe mode instead of opening the same notebook again.
+pub const STARTING_KEY: &str = "vantage.starting";
+/// The runs this browser started (`MeasureRun::source_key`, one per line, newest last). Only these
+/// are followed again on their own after a reload: a run that arrived in a shared report or a file
+/// names a measurement its author chose, and asking for it is the reader's decision.
+const OWN_RUNS_KEY: &str = "vantage.runs-started-here";
+/// How many own runs are remembered: far more than a notebook holds pending at once.
+const OWN_RUNS_KEPT: usize = 200;
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -34,6 +47,20 @@ pub fn remove(key: &str) {
     if let Some(storage) = local_storage() {
         let _ = storage.remove_item(key);
     }
+}
+
+/// Remembers that this browser started (or its user chose to follow) the run with `key`.
+pub fn remember_own_run(key: &str) {
+    let stored = load(OWN_RUNS_KEY).unwrap_or_default();
+    let mut keys: Vec<&str> = stored.lines().filter(|line| *line != key).collect();
+    keys.push(key);
+    let start = keys.len().saturating_sub(OWN_RUNS_KEPT);
+    let _ = save(OWN_RUNS_KEY, &keys[start..].join("\n"));
+}
+
+/// Whether this browser started (or chose to follow) the run with `key`.
+pub fn is_own_run(key: &str) -> bool {
+    load(OWN_RUNS_KEY).is_some_and(|stored| stored.lines().any(|line| line == key))
 }
 
 /// Where the Atlas API key and the Globalping token are kept: this tab's session storage unless the

@@ -243,6 +243,15 @@ fn over_by_default() -> bool {
 }
 
 impl MeasureRun {
+    /// "globalping/nzGzfAGL7sZfUs3c", "atlas/12345678": the run's identity across notebooks, by which
+    /// the browser remembers the runs it started itself (only those resume on their own after a reload).
+    pub fn source_key(&self) -> String {
+        match &self.data {
+            RunData::Globalping { id, .. } => format!("globalping/{id}"),
+            RunData::Atlas { msm_id, .. } => format!("atlas/{msm_id}"),
+        }
+    }
+
     /// The measurement ID at the source ("nzGzfAGL7sZfUs3c", "12345678").
     pub fn source_id(&self) -> String {
         match &self.data {

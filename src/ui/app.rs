@@ -16,7 +16,7 @@ use crate::notebook::template::investigation;
 use crate::notebook::{Action, AppState, Notebook, Notice, NoticeLevel};
 use crate::settings::{Credentials, Settings, parse_endpoints};
 use crate::share::{CHAT_SAFE_LINK_CHARS, decode_fragment, encode_fragment, looks_like_report};
-use crate::storage::{self, BACKUP_KEY, NOTEBOOK_KEY, SETTINGS_KEY};
+use crate::storage::{self, BACKUP_KEY, NOTEBOOK_KEY, SETTINGS_KEY, SHARED_KEY, STARTING_KEY};
 
 /// Keeps the current autosave aside before something replaces it, so nothing is ever lost.
 fn back_up_autosave() -> bool {
@@ -26,8 +26,43 @@ fn back_up_autosave() -> bool {
     }
 }
 
-/// What the page opens with: a share link wins, then the autosave, then the example.
+/// Why the app starts in safe mode, if it does: asked for with `?safe`, or the last start never
+/// finished. Reads and sets the start marker (`STARTING_KEY`), which the app removes after its first
+/// render.
+fn safe_mode_reason() -> Option<&'static str> {
+    let unfinished = storage::load(STARTING_KEY).is_some();
+    let _ = storage::save(STARTING_KEY, "1");
+    if browser::safe_mode_requested() {
+        Some("Safe mode (?safe in the address):")
+    } else if unfinished {
+        Some(
+            "The last start of Vantage did not finish (a notebook too large or too intricate can freeze the page), so it started in safe mode:",
+        )
+    } else {
+        None
+    }
+}
+
+/// What the page opens with: a share link wins, then the autosave, then the example. In safe mode
+/// the autosave is not opened but kept aside (Restore brings it back) and a blank notebook is shown.
 fn initial_state() -> AppState {
+    if let Some(reason) = safe_mode_reason() {
+        let kept = back_up_autosave();
+        browser::clear_fragment();
+        let mut notice = Notice::info(format!(
+            "{reason} no notebook or link was opened. Start a new notebook, open a file or a link."
+        ));
+        if kept {
+            notice.text.push_str(
+                " Your autosaved notebook was kept aside: Restore opens it again, and another start \
+                 that does not finish comes back here.",
+            );
+            notice = notice.with_restore();
+        }
+        let mut state = AppState::new(Notebook::blank());
+        state.notice = Some(notice);
+        return state;
+    }
     let fragment = browser::location_fragment();
     let mut link_problem = None;
     if looks_like_report(&fragment) {
@@ -78,6 +113,14 @@ fn initial_state() -> AppState {
         notice = Some(Notice::error(problem));
     }
     let mut state = AppState::new(notebook);
+    // A shared report the reader had not edited before this reload is still one.
+    if notice.is_none() && storage::load(SHARED_KEY).is_some() {
+        state.viewing_shared = true;
+        notice = Some(Notice::info(
+            "You are reading a shared report. Its data was recorded by its author and is shown \
+             without contacting any service.",
+        ));
+    }
     state.notice = notice;
     state
 }
@@ -121,6 +164,18 @@ pub fn App() -> Html {
             }
         });
     }
+
+    // The shared state is kept with the autosaved notebook it describes.
+    use_effect_with(store.0.viewing_shared, |shared| {
+        if *shared {
+            let _ = storage::save(SHARED_KEY, "1");
+        } else {
+            storage::remove(SHARED_KEY);
+        }
+    });
+
+    // The first page is on screen: this start finished (see `safe_mode_reason`).
+    use_effect_with((), |_| storage::remove(STARTING_KEY));
 
     // A share link pasted into the address bar of an open tab arrives as a hash change.
     {

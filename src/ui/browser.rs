@@ -12,6 +12,18 @@ pub fn location_fragment() -> String {
         .unwrap_or_default()
 }
 
+/// True when the address asks for safe mode (`?safe`): start without opening the autosaved notebook.
+pub fn safe_mode_requested() -> bool {
+    web_sys::window()
+        .and_then(|window| window.location().search().ok())
+        .is_some_and(|search| {
+            search
+                .trim_start_matches('?')
+                .split('&')
+                .any(|part| part == "safe" || part.starts_with("safe="))
+        })
+}
+
 /// The page address without its fragment, the base of share links.
 pub fn page_address() -> String {
     web_sys::window()

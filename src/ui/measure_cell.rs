@@ -168,6 +168,7 @@ fn begin_run(
         id,
         run: run.clone(),
     });
+    crate::storage::remember_own_run(&run.source_key());
     spawn_follow(store, abort, settings, id, run);
 }
 
@@ -252,7 +253,8 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
         },
     );
     // A run a reload left pending is followed again when the cell mounts (an effect with no
-    // dependencies runs once) in the author's own notebook.
+    // dependencies runs once), but only a run this browser started: one that arrived in a shared
+    // report or a file waits for the reader's click, even after a reload or an edit.
     {
         let context = run.as_ref().map(|run| {
             (
@@ -267,7 +269,7 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
             if let (Some(current), Some((store, abort, settings, busy))) = (current, context)
                 && pending
                 && !busy
-                && !store.0.viewing_shared
+                && crate::storage::is_own_run(&current.0.source_key())
             {
                 spawn_follow(&store, &abort, &settings, id, MeasureRun::clone(&current.0));
             }
@@ -391,9 +393,18 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
     let on_follow = props.cell.current().cloned().map(|run| {
         let (store, abort, settings) = (store.clone(), abort.clone(), settings.clone());
         Callback::from(move |_: MouseEvent| {
+            crate::storage::remember_own_run(&run.source_key());
             spawn_follow(&store, &abort, &settings, id, MeasureRun::clone(&run))
         })
     });
+    // A pending run this browser did not start: recorded by the notebook's author, still running
+    // when they shared or saved it.
+    let pending_elsewhere = *pending
+        && !busy
+        && props
+            .cell
+            .current()
+            .is_some_and(|run| !crate::storage::is_own_run(&run.source_key()));
     let on_confirm = {
         let (store, abort, settings) = (store.clone(), abort.clone(), settings.clone());
         let credentials = credentials.clone();
@@ -653,6 +664,10 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
                     }
                 </div>
             </form>
+            if pending_elsewhere {
+                <p class="hint pending-elsewhere">{ "Pending at the author's side: this run had not finished when the notebook was \
+                    saved, and what had arrived is shown. Nothing is asked until you press Follow." }</p>
+            }
             <p class="hint measure-limits">{ limits }</p>
             if let Some(remaining) = remaining_tests {
                 <p class="hint rate-limit">{ format!("Globalping: {remaining}{} tests left this hour from this address.",
