@@ -346,7 +346,7 @@ pub fn App() -> Html {
         <ContextProvider<Rc<Credentials>> context={Rc::new((*credentials).clone())}>
             <header class="app-header">
                 <div class="brand">{ "Vantage" }</div>
-                <input class="title" aria-label="Notebook title" value={store.0.notebook.title.clone()} oninput={on_title} />
+                <input class="title" aria-label="Notebook title" value={crate::format::visible_controls(&store.0.notebook.title).into_owned()} oninput={on_title} />
                 <nav class="actions">
                     <button onclick={on_new}>{ "New" }</button>
                     <button onclick={{

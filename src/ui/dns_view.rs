@@ -8,6 +8,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::format::visible_controls;
+
 use super::browser;
 use super::map_canvas::MapCanvas;
 use crate::answers::{ecs_rows, map_places, set_label, vantage_rows};
@@ -187,8 +189,8 @@ pub fn AnswerMatrixView(props: &AnswerMatrixViewProps) -> Html {
                             <tr data-set={set_label(index)}>
                                 <th scope="row">{ swatch(index) }{ set_label(index) }</th>
                                 <td class="records">
-                                    { for answer.iter().map(|record| html! { <div class="record">{ record.clone() }</div> }) }
-                                    { for group.cname_chains.iter().map(|chain| html! { <div class="hint">{ format!("via {}", chain.join(", ")) }</div> }) }
+                                    { for answer.iter().map(|record| html! { <div class="record">{ visible_controls(record).into_owned() }</div> }) }
+                                    { for group.cname_chains.iter().map(|chain| html! { <div class="hint">{ format!("via {}", visible_controls(&chain.join(", "))) }</div> }) }
                                 </td>
                                 <td class="origins">
                                     { for group.origins.iter().map(|origin| html! { <div class="origin">{ origin_text(origin) }</div> }) }
@@ -339,7 +341,7 @@ pub fn DnsSnapshotView(props: &DnsSnapshotViewProps) -> Html {
                 </details>
             }
             { for matrices.iter().map(|(rtype, matrix)| html! {
-                <AnswerMatrixView question={format!("{} {rtype}", snapshot.name)} matrix={matrix.clone()} />
+                <AnswerMatrixView question={format!("{} {rtype}", visible_controls(&snapshot.name))} matrix={matrix.clone()} />
             }) }
             <details class="exchanges">
                 <summary>{ format!("All {} DoH exchanges as received", snapshot.exchanges.len()) }</summary>

@@ -8,6 +8,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::format::visible_controls;
+
 use super::map_canvas::MapCanvas;
 use crate::chart::map::{CategoryMarker, MapContent};
 use crate::globalping::http::{HttpRow, http_rows, http_verdict};
@@ -123,8 +125,8 @@ pub fn HttpView(props: &HttpViewProps) -> Html {
                         let tls = row.tls.as_ref().map(|tls| {
                             let mut parts = Vec::new();
                             if let Some(protocol) = &tls.protocol { parts.push(protocol.clone()); }
-                            if let Some(subject) = &tls.subject { parts.push(format!("for {subject}")); }
-                            if let Some(issuer) = &tls.issuer { parts.push(format!("by {issuer}")); }
+                            if let Some(subject) = &tls.subject { parts.push(format!("for {}", visible_controls(subject))); }
+                            if let Some(issuer) = &tls.issuer { parts.push(format!("by {}", visible_controls(issuer))); }
                             if let Some(expires) = &tls.expires_at { parts.push(format!("until {expires}")); }
                             match tls.authorized {
                                 Some(true) => parts.push("trusted".to_string()),
@@ -149,7 +151,7 @@ pub fn HttpView(props: &HttpViewProps) -> Html {
                                 <td>{ tls }
                                     if !row.headers.is_empty() {
                                         <details><summary>{ format!("{} headers", row.headers.len()) }</summary>
-                                            <pre>{ row.headers.iter().map(|(name, value)| format!("{name}: {value}")).collect::<Vec<_>>().join("\n") }</pre>
+                                            <pre>{ row.headers.iter().map(|(name, value)| format!("{}: {}", visible_controls(name), visible_controls(value))).collect::<Vec<_>>().join("\n") }</pre>
                                         </details>
                                     }
                                 </td>

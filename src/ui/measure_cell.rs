@@ -772,7 +772,7 @@ fn run_headline(run: &MeasureRun, number: usize) -> String {
                         } else {
                             "in progress"
                         },
-                        m.target,
+                        crate::format::visible_controls(&m.target),
                         m.progress_line(),
                         if m.is_finished() { "" } else { "…" }
                     )

@@ -7,6 +7,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::format::visible_controls;
+
 use super::browser;
 use crate::format;
 use crate::paths::converge::Convergence;
@@ -166,7 +168,7 @@ pub fn PathsView(props: &PathsViewProps) -> Html {
                             </td>
                             <td class="num">{ format::ms(hop.rtt_min_ms) }</td>
                             <td class="num">{ format::ms(hop.rtt_median_ms) }</td>
-                            <td>{ hop.name.clone().unwrap_or_default() }</td>
+                            <td>{ visible_controls(hop.name.as_deref().unwrap_or_default()).into_owned() }</td>
                             <td>{ hop.origin.as_ref().map(HopOrigin::label).unwrap_or_default() }</td>
                             <td>{ for hop.hints.iter().map(hint_view) }</td>
                         </tr>

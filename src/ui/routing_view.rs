@@ -8,6 +8,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::format::visible_controls;
+
 use crate::format;
 use crate::notebook::RoutingSnapshot;
 use crate::notebook::routing::{AsContext, CollectorRoutes, NeighbourRow, PREFIXES_SHOWN};
@@ -51,7 +53,7 @@ fn as_view(asn: &AsContext) -> Html {
         <section class="as-context" data-asn={asn.asn.to_string()}>
             <h4>
                 <span class="asn">{ format!("AS{}", asn.asn) }</span>{ " " }
-                <span class="holder">{ asn.holder.clone().unwrap_or_else(|| "holder not known from the answers".to_string()) }</span>
+                <span class="holder">{ asn.holder.as_deref().map_or_else(|| "holder not known from the answers".to_string(), |holder| visible_controls(holder).into_owned()) }</span>
             </h4>
             if let Some(overview) = &asn.overview {
                 <p class="as-overview">{ format!("{}{}",
@@ -131,9 +133,9 @@ pub fn RoutingSnapshotView(props: &RoutingSnapshotViewProps) -> Html {
     let failed = context.rows.iter().filter(|r| r.problem.is_some()).count();
     html! {
         <section class="routing-view">
-            <h3 class="headline summary">{ context.summary.clone() }</h3>
+            <h3 class="headline summary">{ visible_controls(&context.summary).into_owned() }</h3>
             <p class="provenance">{ format!("Asked RIPEstat about {} from this browser, {}; {} lookups, {} failed.",
-                snapshot.resource, format::utc_minutes(snapshot.started_at_unix_ms.div_euclid(1000)),
+                visible_controls(&snapshot.resource), format::utc_minutes(snapshot.started_at_unix_ms.div_euclid(1000)),
                 context.rows.len(), failed) }</p>
             { for snapshot.notes.iter().map(|note| html! { <p class="warning">{ note.clone() }</p> }) }
             <table class="lookups">
