@@ -49,6 +49,24 @@ pub fn remove(key: &str) {
     }
 }
 
+/// Moves the value under `from` to `to` (replacing what `to` held): true when `to` now holds it. The
+/// value leaves `from` before it is written, so a value too large to be stored twice (a notebook of
+/// several MB against the browser's 5 to 10 MB per page) still moves; if it cannot be written, it
+/// goes back where it was.
+pub fn move_item(from: &str, to: &str) -> bool {
+    let Some(value) = load(from).filter(|value| !value.is_empty()) else {
+        return false;
+    };
+    remove(from);
+    remove(to);
+    if save(to, &value).is_ok() {
+        true
+    } else {
+        let _ = save(from, &value);
+        false
+    }
+}
+
 /// Remembers that this browser started (or its user chose to follow) the run with `key`.
 pub fn remember_own_run(key: &str) {
     let stored = load(OWN_RUNS_KEY).unwrap_or_default();

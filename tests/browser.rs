@@ -53,6 +53,59 @@ async fn settle() {
     }
 }
 
+/// Regression (issue 17): 100,000 unmatched `[` were 100,000 DOM text nodes (a 5 KB link froze
+/// the page for a minute); now one. A note of more nodes than the display limit says it is truncated.
+#[wasm_bindgen_test]
+async fn hostile_notes_make_few_dom_nodes_and_say_when_truncated() {
+    let root = mount_point();
+    yew::Renderer::<MarkdownView>::with_root_and_props(
+        root.clone(),
+        MarkdownViewProps {
+            source: "[".repeat(100_000).into(),
+        },
+    )
+    .render();
+    settle().await;
+    let paragraph = root
+        .query_selector("p")
+        .expect("query")
+        .expect("a paragraph");
+    assert_eq!(paragraph.child_nodes().length(), 1);
+    assert_eq!(paragraph.text_content().unwrap_or_default().len(), 100_000);
+    assert!(
+        root.query_selector(".note-truncated")
+            .expect("query")
+            .is_none()
+    );
+
+    let root = mount_point();
+    yew::Renderer::<MarkdownView>::with_root_and_props(
+        root.clone(),
+        MarkdownViewProps {
+            source: "`c` "
+                .repeat(vantage::markdown::MAX_DISPLAY_NODES * 2)
+                .into(),
+        },
+    )
+    .render();
+    settle().await;
+    let shown = root.query_selector_all("code").expect("query").length() as usize;
+    assert!(
+        shown < vantage::markdown::MAX_DISPLAY_NODES,
+        "{shown} code nodes"
+    );
+    let notice = root
+        .query_selector(".note-truncated")
+        .expect("query")
+        .expect("the notice");
+    assert!(
+        notice
+            .text_content()
+            .unwrap_or_default()
+            .contains("Note truncated for display")
+    );
+}
+
 #[wasm_bindgen_test]
 async fn hostile_markdown_renders_as_inert_text() {
     let root = mount_point();

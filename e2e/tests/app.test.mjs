@@ -260,6 +260,42 @@ test('a malicious shared report is inert: no script, no remote load, no live jav
   await context.close();
 });
 
+test('a chat-sized link holding 4 MB of [ opens at once as one text node; a start that never finished comes back in safe mode', async () => {
+  // Issue 17: this 5 KB link froze the app for 68 s, and the autosave then froze every later start.
+  const notebook = { title: 'Brackets', cells: [
+    { id: 1, body: { kind: 'markdown', source: '['.repeat(4 * 1024 * 1024) } },
+    { id: 2, body: { kind: 'markdown', source: '`c` '.repeat(30000) } },
+  ] };
+  const fragment = fragmentFor(notebook);
+  assert.ok(fragment.length < 8000, `a chat-sized link (${fragment.length} characters)`);
+  const { context, page, errors, outside } = await offlineReader(env);
+  await page.goto(`${env.web.origin}/#${fragment}`);
+  const notes = page.locator('.markdown-body');
+  await notes.nth(1).locator('.note-truncated').waitFor();
+  // The 4 MB note: shown up to the display limit, as one text node; the 30,000 code spans: cut off.
+  assert.equal(await notes.first().locator('p').first().evaluate((p) => p.childNodes.length), 1);
+  assert.match(await notes.first().locator('.note-truncated').innerText(), /Note truncated for display/);
+  assert.ok(await notes.nth(1).locator('code').count() <= 20000);
+
+  // A start that never finished (its marker is still there) opens nothing and keeps the autosave.
+  await page.evaluate(() => localStorage.setItem('vantage.starting', '1'));
+  await page.reload();
+  const notice = page.locator('.notice');
+  await notice.filter({ hasText: 'safe mode' }).waitFor();
+  assert.equal(await page.locator('article.cell').count(), 1);
+  assert.equal(await page.locator('input.title').inputValue(), 'Untitled investigation');
+  await page.getByRole('button', { name: 'Restore my previous notebook' }).click();
+  await page.locator('.note-truncated').first().waitFor();
+  assert.equal(await page.locator('input.title').inputValue(), 'Brackets');
+  // Asked for in the address.
+  await page.goto(`${env.web.origin}/?safe`);
+  await notice.filter({ hasText: 'Safe mode (?safe' }).waitFor();
+  assert.equal(await page.locator('input.title').inputValue(), 'Untitled investigation');
+  assert.deepEqual(outside, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('broken links are explained, never a crash', async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();

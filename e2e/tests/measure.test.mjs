@@ -323,6 +323,18 @@ test('a shared report holding a run still in progress contacts nobody: the reade
   await page.waitForTimeout(1500); // long enough for a resumed poll (0.7 s) to have been sent
   assert.deepEqual(outside, []);
   assert.equal(env.replay.requests.length, before);
+  assert.match(await cell.locator('.pending-elsewhere').innerText(), /Pending at the author's side/);
+  // Issue 17: a reload used to follow the link author's run on its own. It is still a shared report,
+  // and still waits for the reader; so does an edit that makes the notebook the reader's own.
+  await page.reload();
+  await cell.getByRole('button', { name: 'Follow' }).waitFor();
+  await page.locator('.notice', { hasText: 'shared report' }).waitFor();
+  await page.locator('input.title').fill('Pending run, my copy');
+  await page.reload();
+  await cell.getByRole('button', { name: 'Follow' }).waitFor();
+  await page.waitForTimeout(1500);
+  assert.deepEqual(outside, []);
+  assert.equal(env.replay.requests.length, before);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -20,10 +20,7 @@ use crate::storage::{self, BACKUP_KEY, NOTEBOOK_KEY, SETTINGS_KEY, SHARED_KEY, S
 
 /// Keeps the current autosave aside before something replaces it, so nothing is ever lost.
 fn back_up_autosave() -> bool {
-    match storage::load(NOTEBOOK_KEY) {
-        Some(text) if !text.is_empty() => storage::save(BACKUP_KEY, &text).is_ok(),
-        _ => false,
-    }
+    storage::move_item(NOTEBOOK_KEY, BACKUP_KEY)
 }
 
 /// Why the app starts in safe mode, if it does: asked for with `?safe`, or the last start never
