@@ -408,7 +408,7 @@ fn locate(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i3
     };
     // Diagnostics of the input, in the JSON form of their own module, ahead of the engine's.
     let mut diagnostics: Vec<Value> = Vec::new();
-    let observations = if looks_like_json(&text) {
+    let inferences = if looks_like_json(&text) {
         let Some(probes_path) = arguments.probes else {
             return fail(
                 stderr,
@@ -423,17 +423,45 @@ fn locate(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i3
         let analysis = analyse(&text, &page.probes);
         diagnostics.extend(analysis.diagnostics.iter().map(|d| json!(d)));
         diagnostics.extend(page.diagnostics.iter().map(|d| json!(d)));
-        let (observations, skipped) = infer::observations_from_latency(&analysis.probes);
+        let (_, skipped) = infer::observations_from_latency(&analysis.probes);
         diagnostics.extend(skipped.iter().map(|d| json!(d)));
-        observations
+        let inferences = infer::infer_per_target(&analysis, &text, &page.probes, &assumptions);
+        if inferences.is_empty() {
+            return fail(
+                stderr,
+                "these results do not measure the way to a target: only ping and traceroute RTTs do \
+                 (a DNS response time is the way to the probe's resolver)",
+            );
+        }
+        inferences
     } else {
         let (observations, problems) = infer::parse_observation_table(&text);
         diagnostics.extend(problems.iter().map(|d| json!(d)));
-        observations
+        vec![infer::TargetInference {
+            target: String::new(),
+            observations: observations.len(),
+            inference: std::rc::Rc::new(infer::infer(&observations, &assumptions)),
+        }]
     };
-    let inference = infer::infer(&observations, &assumptions);
-    diagnostics.extend(inference.diagnostics.iter().map(|d| json!(d)));
-    let mut output = json!(inference);
+    let mut output = match inferences.as_slice() {
+        [only] => {
+            diagnostics.extend(only.inference.diagnostics.iter().map(|d| json!(d)));
+            json!(only.inference)
+        }
+        // Several targets: one inference each, never one across them.
+        several => {
+            let targets: Vec<Value> = several
+                .iter()
+                .map(|each| {
+                    diagnostics.extend(each.inference.diagnostics.iter().map(|d| json!(d)));
+                    let mut fields = json!(each.inference);
+                    fields["target"] = json!(each.target);
+                    fields
+                })
+                .collect();
+            json!({ "targets": targets })
+        }
+    };
     output["diagnostics"] = Value::Array(diagnostics);
     print_json(&output, stdout, stderr)
 }

@@ -175,25 +175,51 @@ pub struct LatencyAnalysis {
     pub unplaced_probes: Vec<u64>,
 }
 
-/// Parses a results body and derives the latency view from it.
+/// Parses a results body and derives the latency view from it (all targets together).
 pub fn analyse(results_text: &str, probes: &[Probe]) -> LatencyAnalysis {
     let parsed = parse_results(results_text);
-    let samples: Vec<LatencySample> = parsed.results.iter().map(AtlasResult::latency).collect();
+    let results: Vec<&AtlasResult> = parsed.results.iter().collect();
+    analysis_of(&results, parsed.diagnostics, probes)
+}
+
+/// One analysis per target the results measure ("telegram.org", "149.154.167.99"), in the order of
+/// their names: RTTs to two different targets say nothing about either together, so anything
+/// inferred from latencies is inferred per target. Results naming no target form one group named
+/// "(no target)". The input's diagnostics go with the first target.
+pub fn analyse_per_target(results_text: &str, probes: &[Probe]) -> Vec<(String, LatencyAnalysis)> {
+    let parsed = parse_results(results_text);
+    let mut by_target: BTreeMap<String, Vec<&AtlasResult>> = BTreeMap::new();
+    for result in &parsed.results {
+        let target = result.target().unwrap_or_else(|| "(no target)".to_string());
+        by_target.entry(target).or_default().push(result);
+    }
+    let mut diagnostics = Some(parsed.diagnostics);
+    by_target
+        .into_iter()
+        .map(|(target, results)| {
+            let analysis = analysis_of(&results, diagnostics.take().unwrap_or_default(), probes);
+            (target, analysis)
+        })
+        .collect()
+}
+
+fn analysis_of(
+    results: &[&AtlasResult],
+    diagnostics: Vec<Diagnostic>,
+    probes: &[Probe],
+) -> LatencyAnalysis {
+    let samples: Vec<LatencySample> = results.iter().map(|r| r.latency()).collect();
     let rows = per_probe(&samples, probes);
-    let mut kinds: Vec<&'static str> = parsed.results.iter().map(AtlasResult::kind).collect();
+    let mut kinds: Vec<&'static str> = results.iter().map(|r| r.kind()).collect();
     kinds.sort_unstable();
     kinds.dedup();
-    let mut msm_ids: Vec<u64> = parsed.results.iter().map(AtlasResult::msm_id).collect();
+    let mut msm_ids: Vec<u64> = results.iter().map(|r| r.msm_id()).collect();
     msm_ids.sort_unstable();
     msm_ids.dedup();
-    let mut targets: Vec<String> = parsed
-        .results
-        .iter()
-        .filter_map(AtlasResult::target)
-        .collect();
+    let mut targets: Vec<String> = results.iter().filter_map(|r| r.target()).collect();
     targets.sort();
     targets.dedup();
-    let timestamps: Vec<i64> = parsed.results.iter().map(AtlasResult::timestamp).collect();
+    let timestamps: Vec<i64> = results.iter().map(|r| r.timestamp()).collect();
     let unplaced_probes = rows
         .iter()
         .filter(|row| !row.has_location())
@@ -205,11 +231,24 @@ pub fn analyse(results_text: &str, probes: &[Probe]) -> LatencyAnalysis {
         targets,
         first_timestamp: timestamps.iter().min().copied(),
         last_timestamp: timestamps.iter().max().copied(),
-        result_count: parsed.results.len(),
+        result_count: results.len(),
         groups: by_continent(&rows),
         probes: rows,
-        diagnostics: parsed.diagnostics,
+        diagnostics,
         unplaced_probes,
+    }
+}
+
+impl LatencyAnalysis {
+    /// Whether the RTTs are the way to the target, which only ping and traceroute results measure (a
+    /// DNS response time is the way to the probe's resolver): the condition for inferring anything
+    /// about where the target is.
+    pub fn measures_the_way_to_the_target(&self) -> bool {
+        !self.kinds.is_empty()
+            && self
+                .kinds
+                .iter()
+                .all(|kind| matches!(*kind, "ping" | "traceroute"))
     }
 }
 

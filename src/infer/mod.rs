@@ -23,9 +23,10 @@ use std::collections::BTreeSet;
 
 use serde::{Serialize, Serializer};
 
+use crate::atlas::probes::Probe;
 use crate::format;
 use crate::geo::{City, Continent, continent_of, country_name, haversine_km, nearest_city};
-use crate::latency::ProbeLatency;
+use crate::latency::{LatencyAnalysis, ProbeLatency, analyse_per_target};
 
 pub use corroborate::SAME_LOCATION_KM;
 pub use disc::{SPEED_OF_LIGHT_KM_PER_MS, Violation, Violations};
@@ -107,6 +108,51 @@ pub fn observations_from_latency(
         }
     }
     (observations, diagnostics)
+}
+
+/// What the latencies prove about one target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetInference {
+    /// The target as the results name it ("telegram.org", "149.154.167.99").
+    pub target: String,
+    /// How many probes have a position and a reply, so constrain anything.
+    pub observations: usize,
+    /// Shared, so views can tell by identity whether it changed.
+    pub inference: std::rc::Rc<Inference>,
+}
+
+/// One inference per target of `analysis` (the analysis of `results_text` with `probes`), never one
+/// across targets: a results file measuring two targets (a name and an address, two services) would
+/// otherwise place both at once. Empty when the results do not measure the way to a target (DNS
+/// response times). With one target, `analysis` itself is used and nothing is parsed again.
+pub fn infer_per_target(
+    analysis: &LatencyAnalysis,
+    results_text: &str,
+    probes: &[Probe],
+    assumptions: &Assumptions,
+) -> Vec<TargetInference> {
+    let of = |target: String, analysis: &LatencyAnalysis| {
+        let (observations, _) = observations_from_latency(&analysis.probes);
+        TargetInference {
+            target,
+            observations: observations.len(),
+            inference: std::rc::Rc::new(infer(&observations, assumptions)),
+        }
+    };
+    if analysis.targets.len() <= 1 {
+        if !analysis.measures_the_way_to_the_target() {
+            return Vec::new();
+        }
+        return vec![of(
+            analysis.targets.first().cloned().unwrap_or_default(),
+            analysis,
+        )];
+    }
+    analyse_per_target(results_text, probes)
+        .into_iter()
+        .filter(|(_, analysis)| analysis.measures_the_way_to_the_target())
+        .map(|(target, analysis)| of(target, &analysis))
+        .collect()
 }
 
 /// The lowest allowed [`Assumptions::fiber_factor`]: below it, discs would be smaller than physics and

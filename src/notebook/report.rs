@@ -11,7 +11,7 @@ use crate::answers::atlas_matrices;
 use crate::format;
 use crate::globalping::http::{http_rows, http_verdict};
 use crate::globalping::request::TestType;
-use crate::infer::{Inference, infer, observations_from_latency, parse_observation_table};
+use crate::infer::{Inference, infer, infer_per_target, parse_observation_table};
 use crate::latency::{LatencyAnalysis, analyse};
 use crate::notebook::hops::snapshot_paths;
 use crate::paths::converge::{DEFAULT_WINDOW, converge};
@@ -200,9 +200,18 @@ fn atlas_section(out: &mut String, snapshot: &AtlasSnapshot, choices: InferenceC
         one_line(&atlas_provenance(snapshot))
     ));
     continent_table(out, &analysis);
-    let (observations, _) = observations_from_latency(&analysis.probes);
-    if !observations.is_empty() {
-        inference_paragraph(out, &infer(&observations, &choices.assumptions()));
+    let inferences = infer_per_target(
+        &analysis,
+        &snapshot.results_text,
+        &snapshot.probes,
+        &choices.assumptions(),
+    );
+    let several = inferences.len() > 1;
+    for each in inferences.iter().filter(|each| each.observations > 0) {
+        if several {
+            out.push_str(&format!("\n**Target {}.**\n", code(&each.target)));
+        }
+        inference_paragraph(out, &each.inference);
     }
     paths_paragraph(out, snapshot, choices);
 }

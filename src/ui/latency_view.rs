@@ -15,8 +15,9 @@ use crate::atlas::DiagnosticKind;
 use crate::chart::map::{MapContent, MapMarker, MapOverlay};
 use crate::chart::scale::{css_rgb, rtt_rgb};
 use crate::format;
+use crate::format::visible_controls;
 use crate::geo::country_name;
-use crate::infer::{Verdict, infer, observations_from_latency};
+use crate::infer::{Verdict, infer_per_target};
 use crate::latency::{LatencyAnalysis, ProbeLatency, analyse};
 use crate::notebook::hops::{neighbours_of_origins, snapshot_paths};
 use crate::notebook::report::{atlas_provenance, latency_headline};
@@ -99,11 +100,16 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
                 .collect::<Vec<_>>()
         }
     });
-    let inference = use_memo(InferenceKey(props.snapshot.clone(), props.choices), {
+    // One inference per target: the results may measure several.
+    let inferences = use_memo(InferenceKey(props.snapshot.clone(), props.choices), {
         let analysis = analysis.clone();
         move |key| {
-            let (observations, _) = observations_from_latency(&analysis.probes);
-            infer(&observations, &key.1.assumptions())
+            infer_per_target(
+                &analysis,
+                &key.0.results_text,
+                &key.0.probes,
+                &key.1.assumptions(),
+            )
         }
     });
     // The paths of traceroute results: hop tables and where they converge.
@@ -135,29 +141,30 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
         })
     });
     let content = use_memo(InferenceKey(props.snapshot.clone(), props.choices), {
-        let inference = inference.clone();
-        let analysis = analysis.clone();
+        let inferences = inferences.clone();
         let placed = placed.clone();
         let paths = paths.clone();
         move |_| {
-            let mut overlay = if inference_applies(&analysis) {
-                MapOverlay::of_inference(&inference)
-            } else {
-                MapOverlay::default()
+            // The map shows where the target can be only when there is one target.
+            let single = match inferences.as_slice() {
+                [only] => Some(only.inference.as_ref()),
+                _ => None,
             };
+            let mut overlay = single.map_or_else(MapOverlay::default, MapOverlay::of_inference);
             if let Some(data) = paths.as_ref() {
                 // The target's place is the inference's one site, when it found one.
-                let target = match (inference.verdict, inference.sites.first()) {
-                    (Verdict::OneSite, Some(site)) => Some(TargetLocation {
-                        lat: site.lat,
-                        lon: site.lon,
-                        label: site
-                            .city
-                            .clone()
-                            .unwrap_or_else(|| "the target".to_string()),
-                    }),
-                    _ => None,
-                };
+                let target =
+                    match single.map(|inference| (inference.verdict, inference.sites.first())) {
+                        Some((Verdict::OneSite, Some(site))) => Some(TargetLocation {
+                            lat: site.lat,
+                            lon: site.lon,
+                            label: site
+                                .city
+                                .clone()
+                                .unwrap_or_else(|| "the target".to_string()),
+                        }),
+                        _ => None,
+                    };
                 // Only paths with a located hop: a bare probe-to-target line says nothing the map's
                 // markers do not.
                 overlay.paths = map_paths(&data.paths, target.as_ref())
@@ -192,7 +199,7 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
             { for snapshot.fetch_notes.iter().map(|note| html! { <p class="warning">{ note.clone() }</p> }) }
             <MapCanvas content={content.clone()} labels={labels.clone()}
                 summary={format!("Map of {} probes; {} got replies from the target. {}", labels.len(), responding,
-                    if inference_applies(&analysis) { inference.summary.as_str() } else { "" })} />
+                    match inferences.as_slice() { [only] => only.inference.summary.as_str(), _ => "" })} />
             <div class="map-actions">
                 <button onclick={on_svg}>{ "Download map (SVG)" }</button>
                 if !analysis.unplaced_probes.is_empty() {
@@ -200,8 +207,16 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
                 }
             </div>
             <ContinentTable analysis={analysis.clone()} />
-            if inference_applies(&analysis) {
-                <InferenceView inference={inference.clone()} choices={props.choices} on_choices={props.on_choices.clone()} />
+            if let [only] = inferences.as_slice() {
+                <InferenceView inference={only.inference.clone()} choices={props.choices} on_choices={props.on_choices.clone()} />
+            } else if inferences.len() > 1 {
+                <p class="hint per-target">{ format!("These results measure {} targets: what the latencies prove is worked out for each on its own, never across them.", inferences.len()) }</p>
+                { for inferences.iter().map(|each| html! {
+                    <div class="target-inference" data-target={each.target.clone()}>
+                        <h4>{ format!("Target {} ({})", visible_controls(&each.target), format::counted(each.observations, "placed probe")) }</h4>
+                        <InferenceView inference={each.inference.clone()} choices={props.choices} on_choices={props.on_choices.clone()} />
+                    </div>
+                }) }
             } else if !analysis.kinds.is_empty() {
                 <p class="hint">{ "No location inference for these results: only ping and traceroute RTTs measure the way to the target (a DNS response time is the way to the probe's resolver)." }</p>
             }
@@ -216,15 +231,6 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
             <Diagnostics analysis={analysis.clone()} />
         </section>
     }
-}
-
-/// The inference reads RTTs as the way to the target, which only ping and traceroute results measure.
-fn inference_applies(analysis: &LatencyAnalysis) -> bool {
-    !analysis.kinds.is_empty()
-        && analysis
-            .kinds
-            .iter()
-            .all(|kind| matches!(*kind, "ping" | "traceroute"))
 }
 
 fn probe_label(probe: &ProbeLatency) -> String {
