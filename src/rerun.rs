@@ -14,7 +14,6 @@
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 
-use crate::atlas::ping::observed_median;
 use crate::atlas::probes::Probe as AtlasProbe;
 use crate::atlas::{AtlasResult, parse_results};
 use crate::dns::Answer;
@@ -99,10 +98,12 @@ fn globalping_path(hops: &[Hop]) -> (Vec<String>, Option<f64>) {
         hops.iter().filter_map(|hop| hop.address.clone()).collect(),
         PATH_TAIL_HOPS,
     );
+    // The last hop with RTTs, its median as an Atlas traceroute's `last_rtt_median_ms` takes it
+    // (Sagan's `last_median_rtt`), so both sources compare alike.
     let rtt = hops
         .iter()
         .rev()
-        .find_map(|hop| observed_median(&hop.rtts_ms));
+        .find_map(|hop| crate::stats::median(&hop.rtts_ms));
     (path, rtt)
 }
 
@@ -663,10 +664,13 @@ mod tests {
         assert_eq!(ping[0].rtt_ms, Some(24.174));
         let trace = outcomes_from_globalping(&parse_measurement(TRACEROUTE).unwrap());
         assert_eq!(trace[0].path, ["172.68.208.3", "104.16.85.20"]);
-        assert_eq!(trace[0].rtt_ms, Some(0.733));
+        // The last hop's two timings, 0.826 and 0.733 ms: their mean, as Sagan's
+        // `Result.calculate_median` takes it (issue 12).
+        assert_eq!(trace[0].rtt_ms, Some(0.7795));
         let mtr = outcomes_from_globalping(&parse_measurement(MTR).unwrap());
         assert_eq!(mtr[0].path, ["149.6.2.38", "151.101.1.229"]);
-        assert_eq!(mtr[0].rtt_ms, Some(178.287));
+        // Likewise the mean of 178.403 and 178.287 ms.
+        assert_eq!(mtr[0].rtt_ms, Some(178.345));
         let dns = outcomes_from_globalping(&parse_measurement(SIMPLE_DNS).unwrap());
         assert_eq!(
             dns[0].answers,

@@ -220,6 +220,69 @@ fn locate_on_atlas_results_sets_the_misplaced_probe_aside() {
     assert_ne!(vacuum["verdict"], "anycast");
 }
 
+/// Regression (issue 12): a results file holding measurements of two targets got one verdict over
+/// both. Wikipedia's Amsterdam address (msm 1033154) and a Facebook address (msm 3082698), each from
+/// its own probes, in one file: one inference each, the first as the file alone gives it.
+#[test]
+fn locate_gives_one_inference_per_target_never_one_across_them() {
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap()
+    };
+    let mut results = read("traceroute_latest_msm1033154.json")
+        .as_array()
+        .unwrap()
+        .clone();
+    results.extend(
+        read("traceroute_latest_msm3082698.json")
+            .as_array()
+            .unwrap()
+            .clone(),
+    );
+    let mut probes = read("probes_page_msm1033154.json");
+    let more = read("probes_page_msm3082698.json")["results"]
+        .as_array()
+        .unwrap()
+        .clone();
+    probes["results"].as_array_mut().unwrap().extend(more);
+    let results_path = temp_file("two-targets.json", &Value::Array(results).to_string());
+    let probes_path = temp_file("two-targets-probes.json", &probes.to_string());
+    let (code, json, _) = vantage(&[
+        "locate",
+        results_path.to_str().unwrap(),
+        "--probes",
+        probes_path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(json.get("verdict").is_none(), "no verdict across targets");
+    let targets = json["targets"].as_array().unwrap();
+    let names: Vec<&str> = targets
+        .iter()
+        .map(|t| t["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["66.220.156.68", "wikipedia-lb.esams.wikimedia.org"]);
+    let (_, alone, _) = vantage(&[
+        "locate",
+        &fixture("traceroute_latest_msm1033154.json"),
+        "--probes",
+        &fixture("probes_page_msm1033154.json"),
+    ]);
+    assert_eq!(targets[1]["verdict"], alone["verdict"]);
+    assert_eq!(targets[1]["sites"], alone["sites"]);
+    assert_eq!(targets[1]["summary"], alone["summary"]);
+    // DNS response times measure the way to the resolver: nothing to locate.
+    let (code, _, stderr) = vantage(&[
+        "locate",
+        &fixture("dns_latest_msm1421267.json"),
+        "--probes",
+        &fixture("probes_page_msm1421267.json"),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("do not measure the way to a target"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn locate_usage_errors_exit_two_and_bad_tables_are_diagnostics() {
     let results = fixture("ping_latest_msm3359986.json");
@@ -338,8 +401,9 @@ fn analyze_dns_resultsets_show_every_resolver() {
     assert_eq!(matrix["failures"][0]["reason"], "REFUSED");
 }
 
-/// The issue's traceroute fields: `hops` is the number of hop entries, and every hop of `hop_list`
-/// has its `ttl`, the addresses that answered (`from`) and the median RTT.
+/// The issue's traceroute fields: `hops` is the number of hop entries (Sagan's `total_hops`: an
+/// error-only `[{"error": …}]` is one, with no numbered hop in `hop_list`), and every hop of
+/// `hop_list` has its `ttl`, the addresses that answered (`from`) and the median RTT.
 #[test]
 fn analyze_gives_every_traceroute_its_hop_count_and_hops() {
     for name in [
@@ -354,10 +418,21 @@ fn analyze_gives_every_traceroute_its_hop_count_and_hops() {
         assert_eq!(code, 0, "{name}");
         let results = json["results"].as_array().unwrap();
         assert!(!results.is_empty(), "{name}");
-        for result in results {
+        let raw: Value =
+            serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap();
+        let raw = raw.as_array().cloned().unwrap_or_else(|| vec![raw]);
+        assert_eq!(raw.len(), results.len(), "{name}");
+        for (result, raw) in results.iter().zip(&raw) {
             assert_eq!(result["type"], "traceroute");
             let hops = result["hop_list"].as_array().unwrap();
-            assert_eq!(result["hops"].as_u64(), Some(hops.len() as u64), "{name}");
+            let entries = raw["result"].as_array().unwrap();
+            assert_eq!(
+                result["hops"].as_u64(),
+                Some(entries.len() as u64),
+                "{name}"
+            );
+            let numbered = entries.iter().filter(|e| e.get("hop").is_some()).count();
+            assert_eq!(hops.len(), numbered, "{name}");
             assert!(result["destination_responded"].is_boolean());
             assert!(result.get("last_rtt_median").is_some());
             for hop in hops {

@@ -160,7 +160,7 @@ impl DnsResult {
             sent: count(self.responses.len()),
             received: count(self.responses.iter().filter(|r| r.replied()).count()),
             rtt_min_ms: crate::stats::min(&rts),
-            rtt_median_ms: super::ping::observed_median(&rts),
+            rtt_median_ms: crate::stats::median(&rts),
             rtt_avg_ms: crate::stats::mean(&rts),
             rtt_max_ms: crate::stats::max(&rts),
         }

@@ -2,10 +2,9 @@
 //! ripe-atlas-sagan (`ripe/atlas/sagan/ping.py`):
 //! - `rtt_min`/`rtt_avg`/`rtt_max` come from the probe's own `min`/`avg`/`max`; an `avg` below zero
 //!   (the `-1` sentinel when nothing came back) means all three are absent.
-//! - the median is taken over the per-packet RTTs, excluding duplicate replies, and is always one of the
-//!   observed samples (the lower middle one for an even count). Sagan indexes `round(n/2) - 1` with
-//!   Python's round-half-to-even, which picks an off-centre sample for n = 5, 9, …; we take the true
-//!   middle there (for the usual 3 packets both agree).
+//! - the median is taken over the per-packet RTTs, excluding duplicate replies (`_set_rtt_median`), and
+//!   for an even count is the mean of the two middle samples, as Sagan's `Result.calculate_median`
+//!   (`ripe/atlas/sagan/base.py`) computes it: `crate::stats::median`.
 //! - firmware before 4460 names the target `addr`/`name` and the family `pf`; firmware 0 writes
 //!   numbers as strings.
 //!
@@ -78,14 +77,6 @@ impl PingResult {
             })
             .collect()
     }
-}
-
-/// The middle observed sample (the lower of the two middle ones for an even count).
-pub(crate) fn observed_median(values: &[f64]) -> Option<f64> {
-    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    sorted.sort_by(f64::total_cmp);
-    let middle = sorted.len().checked_sub(1)? / 2;
-    sorted.get(middle).copied()
 }
 
 fn packet(value: &serde_json::Value) -> PingPacket {
@@ -203,7 +194,7 @@ pub(crate) fn parse(object: &Object) -> Result<(PingResult, Vec<String>), String
         rtt_median_ms: if nothing_received {
             None
         } else {
-            observed_median(&replies)
+            crate::stats::median(&replies)
         },
         packets,
         rtt_min_ms,
@@ -330,12 +321,19 @@ mod tests {
         }
     }
 
+    /// Regression (issue 12): the median of an even number of replies was the lower middle sample;
+    /// Sagan 2.0.1 (`base.py` `Result.calculate_median`) takes the mean of the two middle ones.
+    /// SYNTHETIC: no public ping result with an even number of replies was found; this one has the
+    /// shape the issue reports for probe 6232 (two replies and one duplicate). Sagan 2.0.1 gives
+    /// 980.575 for it (`PingResult(...).rtt_median`), the duplicate left out.
     #[test]
-    fn the_observed_median_is_a_sample() {
-        assert_eq!(observed_median(&[3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(observed_median(&[4.0, 1.0, 3.0, 2.0]), Some(2.0));
-        assert_eq!(observed_median(&[5.0, 1.0, 4.0, 2.0, 3.0]), Some(3.0));
-        assert_eq!(observed_median(&[]), None);
+    fn even_count_ping_median_is_the_mean_of_the_two_middle_replies() {
+        let text = r#"[{"type":"ping","fw":4970,"prb_id":1,"msm_id":2,"timestamp":3,"af":4,
+            "dst_addr":"192.0.2.1","sent":3,"rcvd":2,"dup":1,"min":579.03,"avg":980.575,"max":1382.12,
+            "result":[{"rtt":579.03},{"rtt":1382.12},{"rtt":1390.5,"dup":1},{"x":"*"}]}]"#;
+        let ping = &pings(text)[0];
+        let median = ping.rtt_median_ms.unwrap();
+        assert!((median - 980.575).abs() < 1e-9, "{median}");
     }
 
     #[test]

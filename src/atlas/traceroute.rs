@@ -1,15 +1,19 @@
 //! Atlas traceroute results, complete: hops with replies (address, RTT, size, TTL, quoted TTL, ICMP
 //! error codes, quoted destination, late and duplicate flags, MTU, ICMP extensions with MPLS labels),
 //! `{"x":"*"}` timeouts, hop-level errors, the hop-255 "gave up" sentinel, and results whose target name
-//! did not resolve. Summary semantics follow ripe-atlas-sagan's `TracerouteResult`: the destination
-//! responded when a reply in the *last* hop came from the destination address; the last median RTT is
-//! that of the last hop that has RTTs; `total_hops` counts hop entries.
+//! did not resolve. Summary semantics follow ripe-atlas-sagan 2.0.1 (`ripe/atlas/sagan/traceroute.py`):
+//! a late reply (`"late": n`, the answer to a packet sent n packets earlier, often with another TTL)
+//! belongs to no hop (`Hop.__init__` drops it); a hop's median is over its other replies' RTTs,
+//! duplicates included, the mean of the two middle ones for an even count (`base.py`
+//! `Result.calculate_median`); the destination responded when an on-time reply in the *last* hop came
+//! from the destination address (`set_destination_ip_responded`); the last median RTT is that of the
+//! last hop that has RTTs; `total_hops` counts the entries of `result`, an error-only entry included
+//! (`_parse_hops`). `.ci/sagan-oracle.py` checks all of it against Sagan on every fixture.
 //! Owns only parsing; router names and hints are later layers.
 
 use serde_json::Value;
 
 use super::LatencySample;
-use super::ping::observed_median;
 use super::wire::{self, Object};
 
 /// The hop number Atlas writes when a traceroute gives up before reaching `max_hops`.
@@ -70,22 +74,33 @@ impl Hop {
         })
     }
 
-    /// RTTs of the on-time, non-duplicate replies.
+    /// The replies to this hop's own packets: every reply but the late ones, which answer a packet
+    /// sent earlier (Sagan's `Hop` drops them; a home router answering during hop 13 is not hop 13).
+    pub fn on_time_replies(&self) -> impl Iterator<Item = &Reply> {
+        self.replies().filter(|reply| !reply.late)
+    }
+
+    /// RTTs of the on-time replies, duplicates included: the samples Sagan's `Hop.median_rtt` is
+    /// taken over.
     pub fn rtts_ms(&self) -> Vec<f64> {
-        self.replies()
-            .filter(|reply| !reply.late && !reply.duplicate)
+        self.on_time_replies()
             .filter_map(|reply| reply.rtt_ms)
             .collect()
     }
 
+    /// The median of `rtts_ms`, the mean of the two middle ones for an even count (Sagan's
+    /// `Result.calculate_median`).
     pub fn rtt_median_ms(&self) -> Option<f64> {
-        observed_median(&self.rtts_ms())
+        crate::stats::median(&self.rtts_ms())
     }
 
-    /// The distinct addresses that answered, in order of first reply.
+    /// The distinct addresses that answered on time, in order of first reply.
     pub fn addresses(&self) -> Vec<String> {
         let mut seen: Vec<String> = Vec::new();
-        for address in self.replies().filter_map(|reply| reply.from.clone()) {
+        for address in self
+            .on_time_replies()
+            .filter_map(|reply| reply.from.clone())
+        {
             if !address.is_empty() && !seen.contains(&address) {
                 seen.push(address);
             }
@@ -114,25 +129,30 @@ pub struct TracerouteResult {
     pub src_addr: Option<String>,
     pub from: Option<String>,
     pub hops: Vec<Hop>,
+    /// The entries of `result` as Atlas wrote them: the hops plus any entry holding only an error.
+    pub result_entries: usize,
     /// The traceroute failed as a whole (e.g. "name resolution failed: …").
     pub error: Option<String>,
 }
 
 impl TracerouteResult {
+    /// Sagan's `total_hops`: every entry of `result`, so `[{"error": "name resolution failed…"}]`
+    /// is one hop (without a hop number, hence not in `hops`).
     pub fn total_hops(&self) -> usize {
-        self.hops.len()
+        self.result_entries
     }
 
     pub fn last_hop(&self) -> Option<&Hop> {
         self.hops.last()
     }
 
-    /// Replies in the last hop that came from the destination address.
+    /// On-time replies in the last hop that came from the destination address. A late reply from
+    /// the destination answers an earlier packet, so it does not show that this hop reached it.
     fn destination_replies(&self) -> Vec<&Reply> {
         let (Some(destination), Some(last)) = (self.dst_addr.as_deref(), self.last_hop()) else {
             return Vec::new();
         };
-        last.replies()
+        last.on_time_replies()
             .filter(|reply| reply.from.as_deref() == Some(destination))
             .collect()
     }
@@ -152,12 +172,13 @@ impl TracerouteResult {
     }
 
     /// Latency to the target: the RTTs of the destination's own replies in the last hop. Routers
-    /// on the way answer from elsewhere and say nothing about the distance to the target.
+    /// on the way answer from elsewhere and say nothing about the distance to the target. Like a
+    /// ping's (Sagan's `PingResult._set_rtt_median`), these figures leave duplicates out.
     pub fn latency(&self) -> LatencySample {
         let rtts: Vec<f64> = self
             .destination_replies()
             .iter()
-            .filter(|reply| !reply.late && !reply.duplicate)
+            .filter(|reply| !reply.duplicate)
             .filter_map(|reply| reply.rtt_ms)
             .collect();
         let sent = self.last_hop().map_or(0, |hop| {
@@ -171,7 +192,7 @@ impl TracerouteResult {
             sent: u32::try_from(sent).unwrap_or(u32::MAX),
             received: u32::try_from(rtts.len()).unwrap_or(u32::MAX),
             rtt_min_ms: crate::stats::min(&rtts),
-            rtt_median_ms: observed_median(&rtts),
+            rtt_median_ms: crate::stats::median(&rtts),
             rtt_avg_ms: crate::stats::mean(&rtts),
             rtt_max_ms: crate::stats::max(&rtts),
         }
@@ -302,6 +323,7 @@ pub(crate) fn parse(object: &Object) -> Result<(TracerouteResult, Vec<String>), 
         src_addr: wire::text(object, "src_addr").or_else(|| wire::text(object, "srcaddr")),
         from: wire::text(object, "from"),
         hops,
+        result_entries: items.len(),
         error,
     };
     Ok((result, probe_errors))
@@ -407,14 +429,88 @@ mod tests {
                 .as_deref()
                 .is_some_and(|e| e.contains("name resolution"))
         );
-        // Every hop median lies within its hop's RTTs.
+        // Every hop median lies between its hop's smallest and largest RTT (for an even count it is
+        // the mean of the two middle ones, not necessarily a sample).
         for trace in &all {
             for hop in &trace.hops {
                 if let Some(median) = hop.rtt_median_ms() {
-                    assert!(hop.rtts_ms().contains(&median));
+                    let rtts = hop.rtts_ms();
+                    let (min, max) = (crate::stats::min(&rtts), crate::stats::max(&rtts));
+                    assert!(min <= Some(median) && Some(median) <= max, "{hop:?}");
                 }
             }
         }
+    }
+
+    const MSM_3082698: &str =
+        include_str!("../../tests/fixtures/atlas/traceroute_latest_msm3082698.json");
+
+    fn probe(text: &str, prb_id: u64) -> TracerouteResult {
+        traces(text)
+            .into_iter()
+            .find(|t| t.prb_id == prb_id)
+            .unwrap()
+    }
+
+    /// Regression (issue 12): a hop with two RTTs (4.014 and 713.668 ms, probe 738 of msm 3082698)
+    /// had the lower one as its median; Sagan 2.0.1 gives their mean, 358.841.
+    #[test]
+    fn even_count_hop_median_is_the_mean_of_the_two_middle_replies() {
+        let trace = probe(MSM_3082698, 738);
+        let hop = &trace.hops[0];
+        assert_eq!(hop.rtts_ms(), [4.014, 713.668]);
+        assert!((hop.rtt_median_ms().unwrap() - 358.841).abs() < 1e-9);
+    }
+
+    /// Regression (issue 12): duplicate replies were left out of the hop median; Sagan's `Hop`
+    /// counts them. Probe 738's hop 2: 1.685, 14.553, 2.394 and duplicates 8.12 and 40.13, median
+    /// 8.12 in Sagan 2.0.1 (2.394 without the duplicates).
+    #[test]
+    fn hop_median_includes_duplicate_replies() {
+        let trace = probe(MSM_3082698, 738);
+        let hop = &trace.hops[1];
+        assert_eq!(hop.replies().filter(|r| r.duplicate).count(), 2);
+        assert_eq!(hop.rtt_median_ms(), Some(8.12));
+    }
+
+    /// Regression (issue 12): `[{"error": "name resolution failed…"}]` counted 0 hops; Sagan's
+    /// `total_hops` is 1 (every entry of `result`). Sagan's test result #20 and probe 3564 of
+    /// msm 1033154.
+    #[test]
+    fn error_only_traceroute_counts_one_hop() {
+        let sagan = traces(include_str!(
+            "../../tests/fixtures/atlas/traceroute_results_sagan.json"
+        ));
+        for trace in [&sagan[20], &probe(MSM_1033154, 3564)] {
+            assert!(trace.error.is_some() && trace.hops.is_empty());
+            assert_eq!(trace.total_hops(), 1);
+        }
+    }
+
+    /// Regression (issue 12): late replies from the destination (Sagan's test result #18, probe
+    /// 10834: three `"late"` replies from 78.46.48.134 in hop 255) made the destination "respond";
+    /// Sagan drops late replies from their hop, so it did not, and the hop has no address.
+    #[test]
+    fn late_destination_replies_do_not_mean_the_destination_responded() {
+        let sagan = traces(include_str!(
+            "../../tests/fixtures/atlas/traceroute_results_sagan.json"
+        ));
+        let trace = &sagan[18];
+        let last = trace.last_hop().unwrap();
+        assert!(last.replies().all(|r| r.late && r.from == trace.dst_addr));
+        assert!(!trace.destination_responded());
+        assert!(last.addresses().is_empty());
+    }
+
+    /// Regression (issue 12): a late reply is the answer to an earlier packet. Probe 11106 of
+    /// msm 1033154 got three late replies from its home router 192.168.178.1 during hop 13, whose
+    /// only on-time reply came from 83.169.169.198 (Sagan's `ip_path` for that hop).
+    #[test]
+    fn late_replies_are_not_hop_addresses() {
+        let trace = probe(MSM_1033154, 11106);
+        let hop = trace.hops.iter().find(|h| h.ttl == 13).unwrap();
+        assert!(hop.replies().any(|r| r.late));
+        assert_eq!(hop.addresses(), ["83.169.169.198"]);
     }
 
     #[test]
