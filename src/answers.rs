@@ -102,6 +102,27 @@ pub fn vantage_rows(matrix: &AnswerMatrix) -> Vec<VantageRow> {
             }
         })
         .collect();
+    // Queries that never reached their resolver: in the table, with what went wrong on the way,
+    // numbered after the matrix's own observations.
+    rows.extend(
+        matrix
+            .unreached
+            .iter()
+            .enumerate()
+            .map(|(index, observation)| VantageRow {
+                observation: matrix.observations.len() + index,
+                who: who(observation),
+                country: observation.vantage.country.clone(),
+                country_text: country_text(observation.vantage.country.as_deref()),
+                continent: observation.vantage.continent,
+                subnet: observation.vantage.subnet().map(|s| s.to_string()),
+                set: None,
+                outcome: format!("resolver not reached: {}", failure_text(observation)),
+                rcode: None,
+                ecs: "—".to_string(),
+                rt_ms: observation.rt_ms,
+            }),
+    );
     rows.sort_by(|a, b| {
         let continent = |row: &VantageRow| row.continent.map_or(usize::MAX, |c| c as usize);
         continent(a)

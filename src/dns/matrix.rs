@@ -344,6 +344,9 @@ pub struct EcsSummary {
 pub enum VerdictKind {
     /// Nothing to judge yet.
     NoObservations,
+    /// Every query failed on the way from the one asking to the resolver (no response, a timeout,
+    /// an HTTP error): nothing was learnt about the name, so nothing is said about it.
+    Unreachable,
     /// Every vantage failed.
     NoAnswers,
     /// One answer set (outliers aside).
@@ -399,6 +402,11 @@ pub struct AnswerMatrix {
     pub group_of: Vec<Option<usize>>,
     pub ecs: Vec<EcsSummary>,
     pub verdict: Verdict,
+    /// Queries that never reached their resolver from the one asking (no response, a timeout, an
+    /// HTTP error): listed with every vantage's row, but no part of the groups, failures, map or
+    /// verdict, since they observed the asker's own network, not the name. Empty for Atlas probes,
+    /// whose failures are their own observations.
+    pub unreached: Vec<Observation>,
 }
 
 /// "a, b, c" or "a, b, c and 4 more".
@@ -672,6 +680,7 @@ pub fn build(observations: Vec<Observation>, origins: &BTreeMap<String, Origin>)
         group_of,
         ecs,
         verdict,
+        unreached: Vec::new(),
     }
 }
 

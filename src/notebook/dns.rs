@@ -631,16 +631,58 @@ impl DnsSnapshot {
     }
 
     /// One answer matrix per record type: a matrix compares answers to one question.
+    ///
+    /// A query that got no DNS reply from its resolver (no response at all, a timeout, an HTTP
+    /// error such as 429) observed the way from this browser to the resolver, not the name: the
+    /// reader's own network being down, or a service refusing, is never a finding about the target.
+    /// Such queries stay out of the matrix (its answer sets, map and verdict) and are said apart:
+    /// "this browser could not reach Google (6 of 6 queries: network error)".
     pub fn matrices(&self) -> Vec<TypeMatrix> {
         let origins = self.origins();
         self.observations_by_type()
             .into_iter()
             .map(|(rtype, members)| {
+                let (reached, unreached): (Vec<_>, Vec<_>) = members
+                    .into_iter()
+                    .partition(|(index, _)| !self.exchanges[*index].failed());
                 let (exchanges, observations): (Vec<usize>, Vec<Observation>) =
-                    members.into_iter().unzip();
+                    reached.into_iter().unzip();
+                let mut matrix = matrix::build(observations, &origins);
+                let (unreached_indices, unreached_observations): (Vec<usize>, Vec<Observation>) =
+                    unreached.into_iter().unzip();
+                matrix.unreached = unreached_observations;
+                let unreached: Vec<&DohExchange> = unreached_indices
+                    .iter()
+                    .map(|index| &self.exchanges[*index])
+                    .collect();
+                let asked: Vec<&DohExchange> =
+                    self.exchanges.iter().filter(|e| e.rtype == rtype).collect();
+                if let Some(text) = unreached_resolvers(&unreached, &asked) {
+                    if matrix.observations.is_empty() {
+                        matrix.verdict = matrix::Verdict {
+                            kind: matrix::VerdictKind::Unreachable,
+                            headline: format!("Nothing learnt about {}: {text}.", self.name.trim()),
+                            evidence: vec![
+                                "A failure on the way to the resolver says nothing about the name: \
+                                 check this browser's connection and the resolver's address, then \
+                                 run the cell again."
+                                    .to_string(),
+                            ],
+                            outliers: Vec::new(),
+                            failures: None,
+                        };
+                    } else {
+                        let left_out =
+                            format!("left out, as they say nothing about the name: {text}");
+                        matrix.verdict.failures = Some(match matrix.verdict.failures.take() {
+                            Some(failures) => format!("{failures}; {left_out}"),
+                            None => left_out,
+                        });
+                    }
+                }
                 TypeMatrix {
                     rtype,
-                    matrix: matrix::build(observations, &origins),
+                    matrix,
                     exchanges,
                 }
             })
@@ -681,6 +723,43 @@ impl DnsSnapshot {
     pub fn origin_lookups_needed(&self) -> Vec<(RipestatCall, String)> {
         lookups_needed(&self.addresses_to_enrich(), &self.origin_lookups)
     }
+}
+
+/// "this browser could not reach Google (6 of 6 queries: network error) or Cloudflare (…)", one per resolver of
+/// `unreached` (exchanges that got no DNS reply), counted against all its exchanges; None when empty.
+fn unreached_resolvers(unreached: &[&DohExchange], all: &[&DohExchange]) -> Option<String> {
+    let mut resolvers: Vec<&str> = unreached.iter().map(|e| e.resolver.as_str()).collect();
+    resolvers.dedup();
+    resolvers.sort_unstable();
+    resolvers.dedup();
+    let clauses: Vec<String> = resolvers
+        .iter()
+        .map(|resolver| {
+            let failed: Vec<&&DohExchange> = unreached
+                .iter()
+                .filter(|e| e.resolver == *resolver)
+                .collect();
+            let asked = all.iter().filter(|e| e.resolver == *resolver).count();
+            let mut reasons: Vec<String> = failed
+                .iter()
+                .map(|exchange| match &exchange.outcome {
+                    ExchangeOutcome::Response { status, .. } => format!("HTTP {status}"),
+                    ExchangeOutcome::TimedOut => "no reply in time".to_string(),
+                    ExchangeOutcome::Failed { reason } => reason.clone(),
+                })
+                .collect();
+            reasons.sort();
+            reasons.dedup();
+            format!(
+                "{resolver} ({} of {} {}: {})",
+                failed.len(),
+                asked,
+                if asked == 1 { "query" } else { "queries" },
+                reasons.join("; ")
+            )
+        })
+        .collect();
+    (!clauses.is_empty()).then(|| format!("this browser could not reach {}", clauses.join(" or ")))
 }
 
 /// The lookups still needed for `addresses`, given those already made (see
@@ -1007,26 +1086,59 @@ pub(crate) mod tests {
             exchanges,
         } = &matrices[0];
         assert_eq!(*rtype, RecordType::A);
-        assert_eq!(exchanges, &[0, 1, 2, 3, 4, 5]);
+        // The throttled query (HTTP 429) observed the way to Cloudflare, not the name: it is left
+        // out of the answer sets, failures and map, and said apart.
+        let failed = snapshot
+            .exchanges
+            .iter()
+            .position(DohExchange::failed)
+            .unwrap();
+        let answered: Vec<usize> = (0..6).filter(|index| *index != failed).collect();
+        assert_eq!(exchanges, &answered);
         assert_eq!(matrix.groups.len(), 1);
         assert_eq!(
             matrix.groups[0].records,
             ["111.32.130.108", "111.32.130.109"]
         );
         assert_eq!(matrix.verdict.kind, VerdictKind::Consistent);
-        assert_eq!(matrix.failures.len(), 1);
+        assert!(matrix.failures.is_empty());
+        assert!(matrix.group_of.iter().all(Option::is_some));
+        let apart = matrix.verdict.failures.as_deref().unwrap_or_default();
         assert!(
-            matrix.failures[0]
-                .example
-                .as_deref()
-                .unwrap_or_default()
-                .contains("HTTP 429"),
-            "{:?}",
-            matrix.failures
+            apart.contains("this browser could not reach")
+                && apart.contains("(1 of 1 query: HTTP 429)"),
+            "{apart}"
         );
         assert_eq!(matrix.ecs.len(), 1);
         assert_eq!((matrix.ecs[0].sent, matrix.ecs[0].honoured), (5, 5));
         assert_eq!(matrix.ecs[0].scopes, [24]);
+    }
+
+    /// Regression (issue 12): with the browser offline, a DNS cell reported "No vantage got an answer
+    /// (6 vantages asked)" with a world map of failures: a false story about the target.
+    #[test]
+    fn an_offline_browser_learns_nothing_about_the_name_and_says_so() {
+        let mut snapshot = snapshot_with(Vec::new());
+        for exchange in &mut snapshot.exchanges {
+            exchange.outcome = ExchangeOutcome::Failed {
+                reason: "network error".to_string(),
+            };
+        }
+        let matrices = snapshot.matrices();
+        let matrix = &matrices[0].matrix;
+        assert!(matrix.observations.is_empty());
+        assert!(matrix.group_of.is_empty(), "no vantage on the map");
+        assert_eq!(matrix.verdict.kind, VerdictKind::Unreachable);
+        assert!(
+            matrix
+                .verdict
+                .headline
+                .starts_with("Nothing learnt about img.alicdn.com: this browser could not reach "),
+            "{}",
+            matrix.verdict.headline
+        );
+        assert!(matrix.verdict.headline.contains("network error"));
+        assert!(!matrix.verdict.headline.contains("No vantage got an answer"));
     }
 
     fn lookup(call: RipestatCall, resource: &str, text: &str) -> RipestatLookup {

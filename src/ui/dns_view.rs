@@ -49,6 +49,7 @@ impl PartialEq for MatrixKey {
 fn verdict_code(kind: VerdictKind) -> &'static str {
     match kind {
         VerdictKind::NoObservations => "no-observations",
+        VerdictKind::Unreachable => "unreachable",
         VerdictKind::NoAnswers => "no-answers",
         VerdictKind::Consistent => "consistent",
         VerdictKind::MostlyConsistent => "mostly-consistent",
