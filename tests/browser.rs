@@ -424,10 +424,10 @@ async fn a_dns_snapshot_renders_its_verdict_matrix_ecs_and_map() {
         section.get_attribute("data-verdict").as_deref(),
         Some("consistent")
     );
-    // Five continents have a subnet in the shipped table; the recorded reply has two addresses.
+    // Six continents have a subnet in the shipped table; the recorded reply has two addresses.
     let verdict = text_of(&root, ".answer-matrix .verdict");
     assert!(
-        verdict.starts_with("The same 2 addresses from all 5 vantages in 5 continents"),
+        verdict.starts_with("The same 2 addresses from all 6 vantages in 6 continents"),
         "{verdict}"
     );
     assert!(text_of(&root, ".answer-matrix .failures").contains("1 vantage failed"));

@@ -124,8 +124,8 @@ mod tests {
             &continents,
         )
         .unwrap();
-        // Google and the RFC 8484 endpoint: 2 types × 5 continents each; Cloudflare: 2 types.
-        assert_eq!(planned.len(), 2 * 5 + 2 + 2 * 5);
+        // Google and the RFC 8484 endpoint: 2 types × 6 continents each; Cloudflare: 2 types.
+        assert_eq!(planned.len(), 2 * 6 + 2 + 2 * 6);
         let cloudflare: Vec<&PlannedQuery> = planned
             .iter()
             .filter(|q| q.resolver.label == "Cloudflare")

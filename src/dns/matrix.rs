@@ -1275,7 +1275,7 @@ mod tests {
         assert_eq!(verdict.kind, VerdictKind::ByRegion, "{verdict:?}");
         assert_eq!(
             verdict.headline,
-            "Answers differ by region (geo-DNS): Africa → 151.101.129.69; Asia → 151.101.193.69; Europe → 151.101.1.69; North America → 151.101.65.69; Oceania → 151.101.129.69"
+            "Answers differ by region (geo-DNS): Africa → 151.101.129.69; Asia → 151.101.193.69; Europe → 151.101.1.69; North America → 151.101.65.69; Oceania → 151.101.129.69; South America → 151.101.129.69"
         );
         assert!(verdict.outliers.is_empty(), "{:?}", verdict.outliers);
         assert_eq!(matrix.group_of.len(), count);

@@ -3,11 +3,13 @@
 //! drawn from real networks: the first /24 of the announced IPv4 prefix (`prefix_v4`) of a RIPE
 //! Atlas probe in that country.
 //!
-//! The table ships as data, `ecs_subnets.tsv` beside this file, derived from the recorded probe
-//! pages in `tests/fixtures/atlas/probes_page_*.json` by `derive_table` (a test checks that the
-//! committed table equals what the fixtures give). It covers only the 30 countries of those pages,
-//! none in South America or Antarctica; `derive_table` builds the same from any probe list, so a
-//! larger table is one probes download away.
+//! The table ships as data, `ecs_subnets.tsv` beside this file, derived by `derive_table` from the
+//! recorded probe pages in `tests/fixtures/atlas/probes_page_*.json` (2016 and 2025) and the recorded
+//! probe list `tests/fixtures/atlas/probes_tab_*.txt` (2015; a test checks that the committed table
+//! equals what the fixtures give). The pages cover 30 countries, with a single one in Africa and none
+//! in South America; the list adds 31 countries of Africa, South America, North America and Oceania,
+//! so every inhabited continent has at least five. Antarctica has none. `derive_table` builds the
+//! same from any probe list, so a larger table is one probes download away.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -23,7 +25,7 @@ use crate::geo::{Continent, continent_of};
 pub const TABLE: &str = include_str!("ecs_subnets.tsv");
 
 /// Where the subnets come from, in words, for the notebook's provenance line.
-pub const SOURCE: &str = "first /24 of a RIPE Atlas probe's announced IPv4 prefix (prefix_v4), one probe per country, from recorded RIPE Atlas probe pages (RIPE NCC)";
+pub const SOURCE: &str = "first /24 of a RIPE Atlas probe's announced IPv4 prefix (prefix_v4), one probe per country, from recorded RIPE Atlas probe lists of 2015, 2016 and 2025 (RIPE NCC)";
 
 /// A subnet to emulate a client in one country, with the probe it was drawn from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,7 +39,8 @@ pub struct EcsSubnet {
     pub prefix_v4: String,
     pub asn_v4: Option<u32>,
     /// How many usable probes the source had in this country (the table's per-continent choice
-    /// prefers the best-sampled country).
+    /// prefers the best-sampled country). For the countries of the 2015 list it is a tenth of the
+    /// original list's count, rounded up, as the fixture was trimmed (tests/fixtures/SOURCES.md).
     pub probes: usize,
 }
 
@@ -49,8 +52,9 @@ impl EcsSubnet {
 
 const HEADER: &str = "\
 # ECS client-emulation subnets: one /24 per country, the first /24 of a real RIPE Atlas probe's
-# announced IPv4 prefix (prefix_v4). Source: the recorded probe pages tests/fixtures/atlas/probes_page_*.json
-# (RIPE Atlas, operated by the RIPE NCC; pages of 2016 and 2025, origins in tests/fixtures/SOURCES.md).
+# announced IPv4 prefix (prefix_v4). Sources: the recorded probe pages tests/fixtures/atlas/probes_page_*.json
+# (2016 and 2025) and the recorded probe list tests/fixtures/atlas/probes_tab_*.txt (2015, one probe per line);
+# RIPE Atlas, operated by the RIPE NCC; origins in tests/fixtures/SOURCES.md.
 # Per country: the lowest probe id whose prefix is public (not special-purpose) and /24 or shorter.
 # Made by dns::subnets::derive_table; `cargo test --lib dns::subnets` checks this file against the fixtures.
 # country\tsubnet\tprb_id\tprefix_v4\tasn_v4\tprobes
@@ -144,14 +148,31 @@ pub fn for_country(country: &str) -> Option<EcsSubnet> {
 /// "One vantage per continent": of each continent's countries, the one with the most usable probes
 /// (ties to the first code), in `Continent::ALL` order. Continents without a subnet are absent.
 pub fn one_per_continent(subnets: &[EcsSubnet]) -> Vec<EcsSubnet> {
+    per_continent(subnets, 1)
+}
+
+/// How many countries of each continent [`several_per_continent`] takes: enough to tell a
+/// continent-wide answer from one country's, few enough that six continents stay one screen of rows.
+pub const SEVERAL: usize = 3;
+
+/// "Several vantages per continent": of each continent's countries, the [`SEVERAL`] with the most
+/// usable probes, continent by continent in `Continent::ALL` order.
+pub fn several_per_continent(subnets: &[EcsSubnet]) -> Vec<EcsSubnet> {
+    per_continent(subnets, SEVERAL)
+}
+
+/// Of each continent's countries, the `each` with the most usable probes (ties to the first code),
+/// continent by continent in `Continent::ALL` order; a continent with fewer gives what it has.
+fn per_continent(subnets: &[EcsSubnet], each: usize) -> Vec<EcsSubnet> {
     Continent::ALL
         .iter()
-        .filter_map(|continent| {
-            subnets
+        .flat_map(|continent| {
+            let mut countries: Vec<&EcsSubnet> = subnets
                 .iter()
                 .filter(|subnet| subnet.continent() == Some(*continent))
-                .max_by(|a, b| a.probes.cmp(&b.probes).then(b.country.cmp(&a.country)))
-                .cloned()
+                .collect();
+            countries.sort_by(|a, b| b.probes.cmp(&a.probes).then(a.country.cmp(&b.country)));
+            countries.into_iter().take(each).cloned()
         })
         .collect()
 }
@@ -169,22 +190,73 @@ mod tests {
     use super::*;
     use crate::atlas::probes::parse_probes_page;
 
+    /// Every probe of the recorded probe pages (`probes_page_*.json`), then of the recorded probe
+    /// lists (`probes_tab_*.txt`), each group in file-name order.
     fn fixture_probes() -> Vec<Probe> {
         let dir = format!("{}/tests/fixtures/atlas", env!("CARGO_MANIFEST_DIR"));
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .unwrap()
             .filter_map(|entry| entry.ok())
             .map(|entry| entry.file_name().to_string_lossy().into_owned())
-            .filter(|name| name.starts_with("probes_page_") && name.ends_with(".json"))
+            .filter(|name| {
+                (name.starts_with("probes_page_") && name.ends_with(".json"))
+                    || (name.starts_with("probes_tab_") && name.ends_with(".txt"))
+            })
             .collect();
         names.sort();
         names
             .iter()
             .flat_map(|name| {
                 let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
-                parse_probes_page(&text).probes
+                if name.ends_with(".txt") {
+                    text.lines().map(tab_probe).collect()
+                } else {
+                    parse_probes_page(&text).probes
+                }
             })
             .collect()
+    }
+
+    /// One line of a probe list in the format USC-NSL's `fetch_active.py` writes from the Atlas
+    /// `/api/v1/probe/` objects (the `probes_tab_*.txt` fixtures; see tests/fixtures/SOURCES.md):
+    /// eleven fields separated by single spaces, `id asn_v4 asn_v6 address_v4 address_v6 prefix_v4
+    /// prefix_v6 status_name country_code latitude longitude`, `None` where the API had null. The app
+    /// never reads this format, so it is parsed here; a line that does not fit fails the test rather
+    /// than losing a probe.
+    fn tab_probe(line: &str) -> Probe {
+        let fields: Vec<&str> = line.split(' ').collect();
+        let [
+            id,
+            asn_v4,
+            asn_v6,
+            _,
+            _,
+            prefix_v4,
+            prefix_v6,
+            status,
+            country,
+            latitude,
+            longitude,
+        ] = fields.as_slice()
+        else {
+            panic!("not the eleven fields of a probe line: {line:?}");
+        };
+        let known = |field: &str| (field != "None").then(|| field.to_string());
+        let number = |field: &str| known(field).map(|value| value.parse::<f64>().unwrap());
+        Probe {
+            id: id.parse().unwrap(),
+            country_code: known(country),
+            asn_v4: known(asn_v4).map(|asn| asn.parse().unwrap()),
+            asn_v6: known(asn_v6).map(|asn| asn.parse().unwrap()),
+            latitude: number(latitude),
+            longitude: number(longitude),
+            // The format keeps neither whether the probe is an anchor nor its description.
+            is_anchor: false,
+            description: None,
+            status_name: known(status),
+            prefix_v4: known(prefix_v4),
+            prefix_v6: known(prefix_v6),
+        }
     }
 
     #[test]
@@ -201,7 +273,11 @@ mod tests {
         let rows = TABLE.lines().filter(|line| !line.starts_with('#')).count();
         let subnets = ecs_subnets();
         assert_eq!(subnets.len(), rows);
-        assert_eq!(subnets.len(), 30, "the fixtures cover 30 countries");
+        assert_eq!(
+            subnets.len(),
+            61,
+            "the probe pages cover 30 countries, the 2015 probe list 31 more"
+        );
         for subnet in &subnets {
             let prefix: ClientSubnet = subnet.prefix_v4.parse().unwrap();
             assert!(prefix.contains(subnet.subnet.address()), "{subnet:?}");
@@ -210,29 +286,77 @@ mod tests {
             assert_eq!(special_purpose(subnet.subnet.address()), None);
         }
         assert_eq!(for_country("de").unwrap().country, "DE");
-        assert_eq!(for_country("BR"), None);
+        assert_eq!(for_country("br").unwrap().prb_id, 132);
+        // No probe of the fixtures is in Antarctica (or China): the table says so by omission.
+        assert_eq!(for_country("AQ"), None);
+        assert_eq!(for_country("CN"), None);
+    }
+
+    /// Issue 12: the table had no South American country and one African, so "one country per
+    /// continent" was five countries.
+    #[test]
+    fn every_inhabited_continent_has_several_countries() {
+        let subnets = ecs_subnets();
+        for continent in Continent::ALL {
+            let countries = subnets
+                .iter()
+                .filter(|s| s.continent() == Some(continent))
+                .count();
+            if continent == Continent::Antarctica {
+                assert_eq!(countries, 0);
+            } else {
+                assert!(countries >= 5, "{} has {countries}", continent.name());
+            }
+        }
     }
 
     #[test]
     fn one_vantage_per_continent() {
         let chosen = one_per_continent(&ecs_subnets());
-        let continents: Vec<Continent> = chosen.iter().filter_map(EcsSubnet::continent).collect();
+        let picked: Vec<(Option<Continent>, &str)> = chosen
+            .iter()
+            .map(|s| (s.continent(), s.country.as_str()))
+            .collect();
+        // The best-sampled country of each continent: ZA has 9 probes in the trimmed 2015 list, ID 3
+        // in the pages, DE 19, US 6, BR 6; Oceania's countries have one each, so the first code wins.
         assert_eq!(
-            continents,
+            picked,
             [
-                Continent::Africa,
-                Continent::Asia,
-                Continent::Europe,
-                Continent::NorthAmerica,
-                Continent::Oceania
+                (Some(Continent::Africa), "ZA"),
+                (Some(Continent::Asia), "ID"),
+                (Some(Continent::Europe), "DE"),
+                (Some(Continent::NorthAmerica), "US"),
+                (Some(Continent::Oceania), "AU"),
+                (Some(Continent::SouthAmerica), "BR"),
             ]
         );
-        // No probe page has a South American probe: the table says so by omission.
-        assert!(
-            chosen
-                .iter()
-                .all(|s| s.continent() != Some(Continent::SouthAmerica))
+    }
+
+    #[test]
+    fn several_vantages_per_continent() {
+        let chosen = several_per_continent(&ecs_subnets());
+        assert_eq!(chosen.len(), 6 * SEVERAL);
+        let countries: Vec<&str> = chosen.iter().map(|s| s.country.as_str()).collect();
+        assert_eq!(
+            countries,
+            [
+                "ZA", "KE", "EG", // Africa: 9 and 2 probes, then the first of the ones
+                "ID", "AE", "JP", // Asia
+                "DE", "GB", "NL", // Europe
+                "US", "CA", "CR", // North America
+                "AU", "FJ", "NC", // Oceania
+                "BR", "AR", "CL", // South America
+            ]
         );
+        // One per continent is the first of each continent's several.
+        let firsts: Vec<&EcsSubnet> = chosen.iter().step_by(SEVERAL).collect();
+        assert_eq!(
+            firsts,
+            one_per_continent(&ecs_subnets()).iter().collect::<Vec<_>>()
+        );
+        // A continent with fewer countries than asked gives what it has.
+        let two = [for_country("DE").unwrap(), for_country("BR").unwrap()];
+        assert_eq!(several_per_continent(&two), two);
     }
 
     #[test]

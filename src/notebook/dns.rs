@@ -28,7 +28,7 @@ use crate::ripestat::{
 use crate::settings::Settings;
 
 /// More queries than this in one run are refused: the resolvers are public services, and a matrix of
-/// hundreds of rows is unreadable anyway (all 30 countries × 13 types × Google alone is 390).
+/// hundreds of rows is unreadable anyway (all 61 countries × 13 types × Google alone is 793).
 pub const MAX_QUERIES: usize = 400;
 /// Addresses looked up at RIPEstat per run, at most (two calls each): RIPEstat asks for fair use and
 /// a name with more distinct addresses than this is a rotation the first ones already show.
@@ -125,6 +125,8 @@ pub enum VantageChoice {
     /// The best-sampled country of each continent (`subnets::one_per_continent`).
     #[default]
     OnePerContinent,
+    /// The best-sampled few countries of each continent (`subnets::several_per_continent`).
+    SeveralPerContinent,
     /// Every country of the shipped table.
     AllCountries,
     /// Countries by ISO code, as typed ("DE, JP, US").
@@ -195,6 +197,7 @@ impl DnsRequest {
         match &self.vantages {
             VantageChoice::NoSubnet => Ok(Vec::new()),
             VantageChoice::OnePerContinent => Ok(subnets::one_per_continent(&table)),
+            VantageChoice::SeveralPerContinent => Ok(subnets::several_per_continent(&table)),
             VantageChoice::AllCountries => Ok(table),
             VantageChoice::Countries { list } => {
                 let mut chosen: Vec<EcsSubnet> = Vec::new();
@@ -894,14 +897,14 @@ pub(crate) mod tests {
         let planned = request("img.alicdn.com")
             .plan(&Settings::default())
             .unwrap();
-        // Google for each of the 5 continents with a subnet, Cloudflare once (it takes no subnet).
-        assert_eq!(planned.len(), 6);
+        // Google for each of the 6 continents with a subnet, Cloudflare once (it takes no subnet).
+        assert_eq!(planned.len(), 7);
         assert_eq!(
             planned
                 .iter()
                 .filter(|q| q.resolver.label == "Google")
                 .count(),
-            5
+            6
         );
         assert!(planned[0].request.url.starts_with(
             "https://dns.google/resolve?name=img.alicdn.com&type=A&edns_client_subnet="
@@ -941,12 +944,12 @@ pub(crate) mod tests {
         );
         let mut countries = request("example.com");
         countries.vantages = VantageChoice::Countries {
-            list: "de, br ZZ,de".into(),
+            list: "de, aq ZZ,de".into(),
         };
         let error = countries.plan(&settings).unwrap_err();
         assert_eq!(
             error,
-            DnsRequestError::UnknownCountries(vec!["BR".into(), "ZZ".into()])
+            DnsRequestError::UnknownCountries(vec!["AQ".into(), "ZZ".into()])
         );
         assert!(
             error.to_string().contains("DE"),
@@ -967,7 +970,8 @@ pub(crate) mod tests {
         };
         assert!(matches!(
             huge.plan(&with_mine),
-            Err(DnsRequestError::TooMany { queries }) if queries == 13 * 30 * 2 + 13
+            Err(DnsRequestError::TooMany { queries })
+                if queries == 13 * subnets::ecs_subnets().len() * 2 + 13
         ));
     }
 
@@ -1077,7 +1081,7 @@ pub(crate) mod tests {
     #[test]
     fn a_snapshot_derives_its_matrix_with_the_failed_resolver_apart() {
         let snapshot = snapshot_with(Vec::new());
-        assert_eq!((snapshot.answered(), snapshot.failed()), (5, 1));
+        assert_eq!((snapshot.answered(), snapshot.failed()), (6, 1));
         let matrices = snapshot.matrices();
         assert_eq!(matrices.len(), 1);
         let TypeMatrix {
@@ -1093,7 +1097,9 @@ pub(crate) mod tests {
             .iter()
             .position(DohExchange::failed)
             .unwrap();
-        let answered: Vec<usize> = (0..6).filter(|index| *index != failed).collect();
+        let answered: Vec<usize> = (0..snapshot.exchanges.len())
+            .filter(|index| *index != failed)
+            .collect();
         assert_eq!(exchanges, &answered);
         assert_eq!(matrix.groups.len(), 1);
         assert_eq!(
@@ -1110,7 +1116,7 @@ pub(crate) mod tests {
             "{apart}"
         );
         assert_eq!(matrix.ecs.len(), 1);
-        assert_eq!((matrix.ecs[0].sent, matrix.ecs[0].honoured), (5, 5));
+        assert_eq!((matrix.ecs[0].sent, matrix.ecs[0].honoured), (6, 6));
         assert_eq!(matrix.ecs[0].scopes, [24]);
     }
 

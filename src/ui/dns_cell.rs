@@ -28,6 +28,7 @@ fn vantage_value(choice: &VantageChoice) -> &'static str {
     match choice {
         VantageChoice::NoSubnet => "none",
         VantageChoice::OnePerContinent => "continents",
+        VantageChoice::SeveralPerContinent => "several",
         VantageChoice::AllCountries => "all",
         VantageChoice::Countries { .. } => "countries",
     }
@@ -112,6 +113,7 @@ pub fn DnsCellView(props: &DnsCellProps) -> Html {
                 };
                 r.vantages = match value.as_str() {
                     "none" => VantageChoice::NoSubnet,
+                    "several" => VantageChoice::SeveralPerContinent,
                     "all" => VantageChoice::AllCountries,
                     "countries" => VantageChoice::Countries { list },
                     _ => VantageChoice::OnePerContinent,
@@ -160,6 +162,7 @@ pub fn DnsCellView(props: &DnsCellProps) -> Html {
 
     let table = subnets::ecs_subnets();
     let continents = subnets::one_per_continent(&table).len();
+    let several = subnets::several_per_continent(&table).len();
     // Resolvers the cell names that this browser's settings lack stay listed, so they can be unticked.
     let mut custom: Vec<(String, bool)> = settings
         .doh_endpoints
@@ -229,6 +232,8 @@ pub fn DnsCellView(props: &DnsCellProps) -> Html {
                         <select name="vantages" onchange={on_vantages}>
                             <option value="continents" selected={vantage_value(&request.vantages) == "continents"}>
                                 { format!("One country per continent ({continents})") }</option>
+                            <option value="several" selected={vantage_value(&request.vantages) == "several"}>
+                                { format!("{} countries per continent ({several})", subnets::SEVERAL) }</option>
                             <option value="all" selected={vantage_value(&request.vantages) == "all"}>
                                 { format!("All countries with a subnet ({})", table.len()) }</option>
                             <option value="countries" selected={vantage_value(&request.vantages) == "countries"}>
