@@ -1062,6 +1062,9 @@ fn export_vector(
     let stem = format!("{number:03}-{id}");
     let report = markdown(&notebook, Some(SHARE_LINK));
     write(&out_dir.join(format!("{stem}.report.md")), &report)?;
+    // The hostile notebook file itself, as its author would send it: the end-to-end test opens each
+    // in the app as a shared link (e2e/tests/hostile.test.mjs).
+    write(&out_dir.join(format!("{stem}.vantage.json")), &hostile.to_string())?;
     let title_only = Notebook {
         title: notebook.title.clone(),
         cells: Vec::new(),
@@ -1108,6 +1111,7 @@ fn export_vector(
             "category": entry["category"],
             "vector": vector,
             "report": format!("{stem}.report.md"),
+            "notebook": format!("{stem}.vantage.json"),
             "injected": injected,
             "svgs": svgs,
             "parts": parts,
