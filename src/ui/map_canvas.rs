@@ -118,7 +118,7 @@ pub fn MapCanvas(props: &MapCanvasProps) -> Html {
         props.labels.get(index).map(|label| {
             html! {
                 <div class="map-tooltip" role="tooltip" style={format!("left: {left:.1}%; top: {top:.1}%")}>
-                    { label.clone() }
+                    { crate::format::visible_controls(label).into_owned() }
                 </div>
             }
         })
