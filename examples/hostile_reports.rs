@@ -376,6 +376,7 @@ fn dns_snapshot() -> DnsSnapshot {
         planned_queries: planned.len(),
         cancelled: false,
         exchanges,
+        controls: Vec::new(),
         origin_lookups: Vec::new(),
         origins_fetched_at_unix_ms: Some(3_000),
         notes: vec!["one origin lookup was skipped".to_string()],

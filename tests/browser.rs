@@ -348,6 +348,7 @@ fn dns_snapshot() -> vantage::notebook::DnsSnapshot {
         planned_queries: planned.len(),
         cancelled: false,
         exchanges,
+        controls: Vec::new(),
         origin_lookups: vec![
             lookup(RipestatCall::NetworkInfo, "111.32.130.108", NETWORK_INFO),
             lookup(RipestatCall::NetworkInfo, "111.32.130.109", NETWORK_INFO),

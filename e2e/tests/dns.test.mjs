@@ -96,7 +96,7 @@ test('a fan-out shows the matrix, verdict, ECS and origins; a throttled resolver
   const verdict = await matrix.locator('.verdict').innerText();
   assert.match(verdict, new RegExp(`^The same ${alicdnAddresses.length} addresses from all 4 vantages in 4 continents \\(origin ASes: AS${originAsns[0]}, AS${originAsns[1]} `));
   // The 429 observed the way to Cloudflare, not the name: said apart, and in no answer set or map.
-  assert.match(await matrix.locator('.failures').innerText(), /left out, as they say nothing about the name: this browser could not reach Cloudflare \(1 of 1 query: HTTP 429\)/);
+  assert.match(await matrix.locator('.failures').innerText(), /left out, as they say nothing about the name: this browser could not reach Cloudflare \(1 of 1 query: HTTP 429; a control query for example\.com failed too: the resolver is unreachable from here\)/);
   assert.match(await cell.locator('.dns-view .headline').innerText(), /img\.alicdn\.com: 5 queries to Google, Cloudflare; 4 answered, 1 failed/);
 
   const set = matrix.locator('.answer-sets tbody tr');
@@ -129,7 +129,8 @@ test('a fan-out shows the matrix, verdict, ECS and origins; a throttled resolver
   assert.match(tooltip, /^Google for [A-Z]{2} \(\d+\.\d+\.\d+\.0\/24\) · shown at .+, the largest city of .+ · #1: 111\.32\.130\.108, 111\.32\.130\.109$/);
 
   // Every request went to the configured services, as the core planned them: 4 Google JSON queries
-  // with the table's subnets, 1 Cloudflare JSON query, RIPEstat for each address and the prefix.
+  // with the table's subnets, 1 Cloudflare JSON query and its control, RIPEstat for each address and
+  // the prefix.
   assert.ok(outside.every((url) => url.startsWith(env.replay.origin)), outside.join('\n'));
   const asked = env.replay.requests.slice(before);
   const google4 = asked.filter((r) => r.path === '/resolve');
@@ -138,9 +139,12 @@ test('a fan-out shows the matrix, verdict, ECS and origins; a throttled resolver
     ['DE', 'JP', 'US', 'AU'].map((c) => subnets[c]).sort(),
   );
   assert.ok(google4.every((r) => r.headers.accept === 'application/json' && /name=img\.alicdn\.com&type=A/.test(r.search)));
+  // Cloudflare's one query, throttled, then the control query for example.com through it (throttled too).
   const throttled = asked.filter((r) => r.path === '/status/429/dns-query');
-  assert.equal(throttled.length, 1);
-  assert.equal(throttled[0].headers.accept, 'application/dns-json');
+  assert.equal(throttled.length, 2);
+  assert.ok(throttled.every((r) => r.headers.accept === 'application/dns-json'));
+  assert.match(throttled[0].search, /name=img\.alicdn\.com&type=A/);
+  assert.match(throttled[1].search, /name=example\.com&type=A/);
   assert.deepEqual(
     asked.filter((r) => r.path === '/data/network-info/data.json').map((r) => new URLSearchParams(r.search).get('resource')).sort(),
     alicdnAddresses,
@@ -149,7 +153,7 @@ test('a fan-out shows the matrix, verdict, ECS and origins; a throttled resolver
     asked.filter((r) => r.path === '/data/prefix-overview/data.json').map((r) => new URLSearchParams(r.search).get('resource')),
     [networkInfo.prefix],
   );
-  assert.equal(asked.length, 4 + 1 + alicdnAddresses.length + 1, asked.map((r) => r.path + r.search).join('\n'));
+  assert.equal(asked.length, 4 + 2 + alicdnAddresses.length + 1, asked.map((r) => r.path + r.search).join('\n'));
   assert.ok(asked.every((r) => r.method === 'GET'), 'GETs only: no preflight');
 
   // Share, and reopen with every request blocked: the same answers and verdict, nothing asked.
@@ -317,6 +321,8 @@ test('with the browser offline, a DNS cell says what this browser could not reac
   assert.equal(await matrix.getAttribute('data-verdict'), 'unreachable');
   const verdict = await matrix.locator('.verdict').innerText();
   assert.match(verdict, /^Nothing learnt about telegram\.org: this browser could not reach Cloudflare \(1 of 1 query: no response .*\) or Google \(6 of 6 queries: no response .*\)\.$/);
+  // The control query (example.com through the same resolver) failed too: the resolver is unreachable.
+  assert.match(verdict, /Google \(6 of 6 queries: no response \([^)]*\); a control query for example\.com failed too: the resolver is unreachable from here\)/);
   assert.doesNotMatch(verdict, /No vantage got an answer/);
   assert.equal(await matrix.locator('.answer-sets tbody tr').count(), 0);
   assert.equal(await matrix.locator('.failures').count(), 0);

@@ -816,7 +816,8 @@ pub async fn run_dns_request(
         .unwrap_or_else(|| request.name.trim().to_string());
     let planned_queries = planned.len();
     let started_at_unix_ms = js_sys::Date::now() as i64;
-    let (exchanges, cancelled) = run_doh_fanout(planned, signal.clone(), progress.clone()).await;
+    let (exchanges, cancelled) =
+        run_doh_fanout(planned.clone(), signal.clone(), progress.clone()).await;
     if exchanges.is_empty() && cancelled {
         return Err("Cancelled before any reply arrived; nothing was kept.".to_string());
     }
@@ -827,6 +828,7 @@ pub async fn run_dns_request(
         planned_queries,
         cancelled,
         exchanges,
+        controls: Vec::new(),
         origin_lookups: Vec::new(),
         origins_fetched_at_unix_ms: None,
         notes: Vec::new(),
@@ -836,6 +838,26 @@ pub async fn run_dns_request(
             .notes
             .push("Cancelled: origins were not looked up.".to_string());
         return Ok(snapshot);
+    }
+    // A resolver none of whose queries got through gets one control query, so the cell can tell an
+    // unreachable resolver from failures that concern this name.
+    let controls = snapshot.control_queries(&planned);
+    if !controls.is_empty() {
+        progress(format!(
+            "Asking {} a control query…",
+            controls
+                .iter()
+                .map(|query| query.resolver.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        let (exchanges, cancelled) =
+            run_doh_fanout(controls, signal.clone(), progress.clone()).await;
+        snapshot.controls = exchanges;
+        if cancelled {
+            snapshot.cancelled = true;
+            return Ok(snapshot);
+        }
     }
     let finished = fetch_origins(
         &settings.ripestat_base_url,

@@ -582,6 +582,10 @@ impl RipestatLookup {
     }
 }
 
+/// The name of the control query: `example.com`, reserved for documentation (RFC 2606, RFC 6761 §6.5)
+/// and served by IANA, so every public resolver answers it from anywhere it can be reached.
+pub const CONTROL_NAME: &str = "example.com";
+
 /// The evidence behind a DNS cell: every exchange as received, and when. What a share link carries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DnsSnapshot {
@@ -597,6 +601,11 @@ pub struct DnsSnapshot {
     pub cancelled: bool,
     #[serde(default)]
     pub exchanges: Vec<DohExchange>,
+    /// One query for `CONTROL_NAME` through each resolver none of whose queries got through: it tells
+    /// "the resolver is unreachable from here" (the control fails too) from "the failures concern
+    /// this name" (the control is answered).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<DohExchange>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub origin_lookups: Vec<RipestatLookup>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -617,6 +626,21 @@ pub struct TypeMatrix {
 }
 
 impl DnsSnapshot {
+    /// The control queries this snapshot needs: one `A` query for `CONTROL_NAME` through each resolver
+    /// of `planned` none of whose exchanges got a DNS reply (see `controls`).
+    pub fn control_queries(&self, planned: &[PlannedQuery]) -> Vec<PlannedQuery> {
+        let mut resolvers: Vec<Resolver> = Vec::new();
+        for query in planned {
+            let label = &query.resolver.label;
+            let mine = || self.exchanges.iter().filter(|e| &e.resolver == label);
+            let unreached = mine().count() > 0 && mine().all(DohExchange::failed);
+            if unreached && !resolvers.iter().any(|r| &r.label == label) {
+                resolvers.push(query.resolver.clone());
+            }
+        }
+        fanout::plan(CONTROL_NAME, &[RecordType::A], &resolvers, &[]).unwrap_or_default()
+    }
+
     /// Observations per record type, in the order the types were first asked.
     pub fn observations_by_type(&self) -> Vec<(RecordType, Vec<(usize, Observation)>)> {
         let mut by_type: Vec<(RecordType, Vec<(usize, Observation)>)> = Vec::new();
@@ -660,7 +684,7 @@ impl DnsSnapshot {
                     .collect();
                 let asked: Vec<&DohExchange> =
                     self.exchanges.iter().filter(|e| e.rtype == rtype).collect();
-                if let Some(text) = unreached_resolvers(&unreached, &asked) {
+                if let Some(text) = unreached_resolvers(&unreached, &asked, &self.controls) {
                     if matrix.observations.is_empty() {
                         matrix.verdict = matrix::Verdict {
                             kind: matrix::VerdictKind::Unreachable,
@@ -730,7 +754,11 @@ impl DnsSnapshot {
 
 /// "this browser could not reach Google (6 of 6 queries: network error) or Cloudflare (…)", one per resolver of
 /// `unreached` (exchanges that got no DNS reply), counted against all its exchanges; None when empty.
-fn unreached_resolvers(unreached: &[&DohExchange], all: &[&DohExchange]) -> Option<String> {
+fn unreached_resolvers(
+    unreached: &[&DohExchange],
+    all: &[&DohExchange],
+    controls: &[DohExchange],
+) -> Option<String> {
     let mut resolvers: Vec<&str> = unreached.iter().map(|e| e.resolver.as_str()).collect();
     resolvers.dedup();
     resolvers.sort_unstable();
@@ -753,8 +781,18 @@ fn unreached_resolvers(unreached: &[&DohExchange], all: &[&DohExchange]) -> Opti
                 .collect();
             reasons.sort();
             reasons.dedup();
+            let control = controls
+                .iter()
+                .find(|control| control.resolver == *resolver)
+                .map_or("", |control| {
+                    if control.failed() {
+                        "; a control query for example.com failed too: the resolver is unreachable from here"
+                    } else {
+                        "; yet it answered a control query for example.com: the failures concern these queries"
+                    }
+                });
             format!(
-                "{resolver} ({} of {} {}: {})",
+                "{resolver} ({} of {} {}: {}{control})",
                 failed.len(),
                 asked,
                 if asked == 1 { "query" } else { "queries" },
@@ -1024,6 +1062,7 @@ pub(crate) mod tests {
             planned_queries: planned.len(),
             cancelled: false,
             exchanges,
+            controls: Vec::new(),
             origin_lookups: origins,
             origins_fetched_at_unix_ms: None,
             notes: Vec::new(),
@@ -1145,6 +1184,42 @@ pub(crate) mod tests {
         );
         assert!(matrix.verdict.headline.contains("network error"));
         assert!(!matrix.verdict.headline.contains("No vantage got an answer"));
+        // One control query per unreached resolver tells an unreachable resolver from failures of
+        // this name's queries: here Google answers example.com, Cloudflare does not.
+        let answered = snapshot_with(Vec::new());
+        let planned: Vec<PlannedQuery> = answered
+            .exchanges
+            .iter()
+            .map(|exchange| exchange.planned_query(&answered.name))
+            .collect();
+        let controls = snapshot.control_queries(&planned);
+        assert_eq!(
+            controls
+                .iter()
+                .map(|query| (query.resolver.label.as_str(), query.name.as_str()))
+                .collect::<Vec<_>>(),
+            [("Google", CONTROL_NAME), ("Cloudflare", CONTROL_NAME)]
+        );
+        assert_eq!(
+            answered.control_queries(&planned).len(),
+            1,
+            "only the throttled Cloudflare"
+        );
+        let google_answer = answered.exchanges.iter().find(|e| !e.failed()).unwrap();
+        let cloudflare_failure = answered.exchanges.iter().find(|e| e.failed()).unwrap();
+        snapshot.controls = vec![google_answer.clone(), cloudflare_failure.clone()];
+        let headline = snapshot.matrices()[0].matrix.verdict.headline.clone();
+        assert!(
+            headline.contains(
+                "Cloudflare (1 of 1 query: network error; a control query for example.com failed \
+                 too: the resolver is unreachable from here)"
+            ),
+            "{headline}"
+        );
+        assert!(
+            headline.contains("yet it answered a control query for example.com"),
+            "{headline}"
+        );
     }
 
     fn lookup(call: RipestatCall, resource: &str, text: &str) -> RipestatLookup {

@@ -1020,6 +1020,7 @@ mod tests {
             planned_queries: 0,
             cancelled: false,
             exchanges: Vec::new(),
+            controls: Vec::new(),
             origin_lookups: Vec::new(),
             origins_fetched_at_unix_ms: None,
             notes: Vec::new(),
