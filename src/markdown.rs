@@ -145,6 +145,8 @@ struct Builder {
     depth: usize,
     /// Nodes built so far (merged text counts once), against `MAX_DISPLAY_NODES`.
     nodes: usize,
+    /// How many inline containers (emphasis, strong, strikethrough, links, images) are open.
+    inline_depth: usize,
 }
 
 /// Appends `inline` to `content`, merging text into the text before it: pulldown-cmark emits one text
@@ -238,10 +240,33 @@ impl Builder {
         }
     }
 
+    /// Opens an inline container, or past `MAX_NESTING` a flattened frame whose content goes to the
+    /// enclosing one: `*` × 10,000, `a`, `*` × 10,000 would otherwise nest 5,000 emphases, and
+    /// building, cloning, dropping or rendering that tree overflows the stack (found by the fuzz
+    /// harness, `examples/fuzz.rs`).
+    fn open_inline(&mut self, frame: Frame) {
+        if self.inline_depth >= MAX_NESTING {
+            self.stack.push(Frame::Flattened);
+        } else {
+            self.inline_depth += 1;
+            self.stack.push(frame);
+        }
+    }
+
     fn close(&mut self) {
         let Some(frame) = self.stack.pop() else {
             return;
         };
+        if matches!(
+            frame,
+            Frame::Emphasis(_)
+                | Frame::Strong(_)
+                | Frame::Strike(_)
+                | Frame::Link { .. }
+                | Frame::Image { .. }
+        ) {
+            self.inline_depth = self.inline_depth.saturating_sub(1);
+        }
         match frame {
             Frame::Root(blocks) => self.stack.push(Frame::Root(blocks)),
             Frame::Flattened => {}
@@ -426,7 +451,19 @@ fn defuse_pass(source: &str) -> (String, bool) {
     let mut containers = 0usize;
     let mut in_code_block = false;
     let mut in_autolink = false;
+    // Where the last leaf event (text, code, HTML, a break) ended.
+    let mut leaf_end = 0usize;
     for (event, range) in Parser::new_ext(source, OPTIONS).into_offset_iter() {
+        let leaf = matches!(
+            event,
+            Event::Text(_)
+                | Event::Code(_)
+                | Event::Html(_)
+                | Event::InlineHtml(_)
+                | Event::SoftBreak
+                | Event::HardBreak
+        );
+        let end = range.end;
         match &event {
             Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => containers += 1,
             Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) => {
@@ -470,7 +507,14 @@ fn defuse_pass(source: &str) -> (String, bool) {
                 edits.push((range, code_span(&code)));
             }
             Event::Text(_) if !in_code_block && !in_autolink => {
-                if let Some(edit) = text_edit(source, range) {
+                // A backslash just before the text, outside the event before it, was an escape
+                // (an escaped backslash is text of its own event). Known in constant time: counting
+                // the run of backslashes each time would be quadratic in a run of them.
+                let escaped = range.start > 0
+                    && source.as_bytes()[range.start - 1] == b'\\'
+                    && leaf_end < range.start
+                    && source[range.start..].starts_with(|c: char| c.is_ascii_punctuation());
+                if let Some(edit) = text_edit(source, range.clone(), escaped) {
                     edits.push(edit);
                 }
             }
@@ -487,8 +531,11 @@ fn defuse_pass(source: &str) -> (String, bool) {
             }
             _ => {}
         }
+        if leaf {
+            leaf_end = end;
+        }
     }
-    // Apply from the end so earlier offsets stay valid; an edit inside an earlier one is dropped.
+    // In order of position; an edit inside an earlier one is dropped.
     edits.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
     let mut kept_edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     for edit in edits {
@@ -500,10 +547,16 @@ fn defuse_pass(source: &str) -> (String, bool) {
         }
     }
     let changed = !kept_edits.is_empty();
-    let mut out = source.to_string();
-    for (range, replacement) in kept_edits.into_iter().rev() {
-        out.replace_range(range, &replacement);
+    // One pass over the source: replacing in place, edit by edit, would copy the rest of the text for
+    // every edit, quadratic in a note of thousands of brackets (found by `examples/fuzz.rs`).
+    let mut out = String::with_capacity(source.len() + source.len() / 8);
+    let mut copied = 0;
+    for (range, replacement) in kept_edits {
+        out.push_str(&source[copied..range.start]);
+        out.push_str(&replacement);
+        copied = range.end;
     }
+    out.push_str(&source[copied..]);
     (out, changed)
 }
 
@@ -596,18 +649,14 @@ fn code_span(code: &str) -> String {
 fn text_edit(
     source: &str,
     range: std::ops::Range<usize>,
+    escaped: bool,
 ) -> Option<(std::ops::Range<usize>, String)> {
-    let mut start = range.start;
-    // pulldown-cmark starts an escaped character's text after its backslash; take the backslash in,
-    // unless it is itself escaped (an even run of backslashes).
-    let backslashes = source[..start]
-        .bytes()
-        .rev()
-        .take_while(|b| *b == b'\\')
-        .count();
-    if backslashes % 2 == 1 && source[start..].starts_with(|c: char| c.is_ascii_punctuation()) {
-        start -= 1;
-    }
+    // pulldown-cmark starts an escaped character's text after its backslash: take the backslash in.
+    let start = if escaped {
+        range.start - 1
+    } else {
+        range.start
+    };
     let text = &source[start..range.end];
     if !text.contains(['<', '[', ']', '{', '}']) {
         return None;
@@ -644,6 +693,7 @@ pub fn parse(source: &str) -> Document {
         stack: vec![Frame::Root(Vec::new())],
         depth: 0,
         nodes: 0,
+        inline_depth: 0,
     };
     let mut truncated = source.len() > MAX_DISPLAY_BYTES;
     let source = if truncated {
@@ -697,14 +747,14 @@ pub fn parse(source: &str) -> Document {
                 }
                 Tag::TableRow => builder.stack.push(Frame::Row(Vec::new())),
                 Tag::TableCell => builder.stack.push(Frame::Cell(Vec::new())),
-                Tag::Emphasis => builder.stack.push(Frame::Emphasis(Vec::new())),
-                Tag::Strong => builder.stack.push(Frame::Strong(Vec::new())),
-                Tag::Strikethrough => builder.stack.push(Frame::Strike(Vec::new())),
-                Tag::Link { dest_url, .. } => builder.stack.push(Frame::Link {
+                Tag::Emphasis => builder.open_inline(Frame::Emphasis(Vec::new())),
+                Tag::Strong => builder.open_inline(Frame::Strong(Vec::new())),
+                Tag::Strikethrough => builder.open_inline(Frame::Strike(Vec::new())),
+                Tag::Link { dest_url, .. } => builder.open_inline(Frame::Link {
                     href: dest_url.to_string(),
                     content: Vec::new(),
                 }),
-                Tag::Image { dest_url, .. } => builder.stack.push(Frame::Image {
+                Tag::Image { dest_url, .. } => builder.open_inline(Frame::Image {
                     src: dest_url.to_string(),
                     alt: String::new(),
                 }),
