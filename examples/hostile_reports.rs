@@ -1065,7 +1065,10 @@ fn export_vector(
     write(&out_dir.join(format!("{stem}.report.md")), &report)?;
     // The hostile notebook file itself, as its author would send it: the end-to-end test opens each
     // in the app as a shared link (e2e/tests/hostile.test.mjs).
-    write(&out_dir.join(format!("{stem}.vantage.json")), &hostile.to_string())?;
+    write(
+        &out_dir.join(format!("{stem}.vantage.json")),
+        &hostile.to_string(),
+    )?;
     let title_only = Notebook {
         title: notebook.title.clone(),
         cells: Vec::new(),

@@ -135,8 +135,10 @@ enum Frame {
         src: String,
         alt: String,
     },
-    /// A container past `MAX_NESTING`: its content goes to the parent.
-    Flattened,
+    /// This many containers past `MAX_NESTING` in a row: their content goes to the parent. One frame
+    /// for the whole run, so adding content never walks past thousands of them (which made a note of
+    /// nested emphasis quadratic, found by `examples/fuzz.rs`).
+    Flattened(usize),
 }
 
 struct Builder {
@@ -193,7 +195,7 @@ impl Builder {
                     text.push_str(&plain_inline(&inline));
                     return false;
                 }
-                Frame::Flattened => continue,
+                Frame::Flattened(_) => continue,
                 // Inline content directly in a block container (a "tight" list item): wrap it.
                 Frame::Root(blocks) | Frame::Quote(blocks) | Frame::Item(blocks) => {
                     if let Some(Block::Paragraph(last)) = blocks.last_mut() {
@@ -220,7 +222,7 @@ impl Builder {
                     items.push(vec![block]);
                     return;
                 }
-                Frame::Flattened => continue,
+                Frame::Flattened(_) => continue,
                 _ => {
                     // A block inside an inline container cannot happen in CommonMark; keep its text.
                     let text = plain_blocks(std::slice::from_ref(&block));
@@ -233,7 +235,7 @@ impl Builder {
 
     fn open_container(&mut self, frame: Frame) {
         if self.depth >= MAX_NESTING {
-            self.stack.push(Frame::Flattened);
+            self.push_flattened();
         } else {
             self.depth += 1;
             self.stack.push(frame);
@@ -246,10 +248,18 @@ impl Builder {
     /// harness, `examples/fuzz.rs`).
     fn open_inline(&mut self, frame: Frame) {
         if self.inline_depth >= MAX_NESTING {
-            self.stack.push(Frame::Flattened);
+            self.push_flattened();
         } else {
             self.inline_depth += 1;
             self.stack.push(frame);
+        }
+    }
+
+    fn push_flattened(&mut self) {
+        if let Some(Frame::Flattened(count)) = self.stack.last_mut() {
+            *count += 1;
+        } else {
+            self.stack.push(Frame::Flattened(1));
         }
     }
 
@@ -269,7 +279,11 @@ impl Builder {
         }
         match frame {
             Frame::Root(blocks) => self.stack.push(Frame::Root(blocks)),
-            Frame::Flattened => {}
+            Frame::Flattened(count) => {
+                if count > 1 {
+                    self.stack.push(Frame::Flattened(count - 1));
+                }
+            }
             Frame::Quote(blocks) => {
                 self.depth = self.depth.saturating_sub(1);
                 self.push_block(Block::Quote(blocks));
@@ -760,7 +774,7 @@ pub fn parse(source: &str) -> Document {
                 }),
                 // Footnotes, definition lists, metadata blocks and the like are not enabled; anything
                 // else still opens a frame so its end tag stays balanced.
-                _ => builder.stack.push(Frame::Flattened),
+                _ => builder.push_flattened(),
             },
             Event::End(tag) => {
                 if matches!(tag, TagEnd::TableHead) {
