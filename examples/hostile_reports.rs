@@ -43,13 +43,14 @@ use vantage::dns::fanout::Transport;
 use vantage::globalping::http::http_rows;
 use vantage::globalping::measurement::parse_measurement;
 use vantage::globalping::request::TestType;
-use vantage::infer::{Verdict, infer, observations_from_latency, parse_observation_table};
+use vantage::infer::{infer, infer_per_target, parse_observation_table};
 use vantage::latency::analyse;
 use vantage::notebook::dns::{
     DnsCell, DnsRequest, DnsSnapshot, DohExchange, LookupOutcome, RipestatCall, RipestatLookup,
 };
 use vantage::notebook::file::{from_file_text, to_file_text};
 use vantage::notebook::hops::snapshot_paths;
+use vantage::notebook::latency_map::latency_map;
 use vantage::notebook::measure::{MeasureCell, MeasureForm, MeasureRun, RunData};
 use vantage::notebook::report::markdown;
 use vantage::notebook::routing::{RoutingCell, RoutingRequest, RoutingSnapshot};
@@ -57,7 +58,6 @@ use vantage::notebook::{
     AtlasCell, AtlasRequest, AtlasSnapshot, Cell, CellBody, CellId, InferenceChoices, Notebook,
     SnapshotSource,
 };
-use vantage::paths::map::{PointRole, TargetLocation, map_paths};
 use vantage::settings::Settings;
 
 const VECTORS: &str = include_str!("../tests/fixtures/hostile/vectors.json");
@@ -830,48 +830,15 @@ fn snapshot_maps(snapshot: &AtlasSnapshot, choices: InferenceChoices) -> Vec<Map
             .collect();
     }
     let analysis = analyse(&snapshot.results_text, &snapshot.probes);
-    let markers: Vec<MapMarker> = analysis
-        .probes
-        .iter()
-        .filter_map(|probe| {
-            Some(MapMarker {
-                longitude: probe.longitude?,
-                latitude: probe.latitude?,
-                rtt_ms: probe.rtt_min_ms,
-            })
-        })
-        .collect();
-    let (observations, _) = observations_from_latency(&analysis.probes);
-    let inference = infer(&observations, &choices.assumptions());
-    let applies = !analysis.kinds.is_empty()
-        && analysis
-            .kinds
-            .iter()
-            .all(|kind| matches!(*kind, "ping" | "traceroute"));
-    let mut overlay = if applies {
-        MapOverlay::of_inference(&inference)
-    } else {
-        MapOverlay::default()
-    };
-    if let Some((_, paths)) = snapshot_paths(snapshot, choices.assumptions().fiber_factor) {
-        let target = match (inference.verdict, inference.sites.first()) {
-            (Verdict::OneSite, Some(site)) => Some(TargetLocation {
-                lat: site.lat,
-                lon: site.lon,
-                label: site
-                    .city
-                    .clone()
-                    .unwrap_or_else(|| "the target".to_string()),
-            }),
-            _ => None,
-        };
-        overlay.paths = map_paths(&paths, target.as_ref())
-            .into_iter()
-            .filter(|path| path.points.iter().any(|p| p.role == PointRole::Hop))
-            .map(|path| path.points.iter().map(|p| (p.lon, p.lat)).collect())
-            .collect();
-    }
-    vec![MapContent::Latency { markers, overlay }]
+    let assumptions = choices.assumptions();
+    let inferences = infer_per_target(
+        &analysis,
+        &snapshot.results_text,
+        &snapshot.probes,
+        &assumptions,
+    );
+    let paths = snapshot_paths(snapshot, assumptions.fiber_factor).map(|(_, paths)| paths);
+    vec![latency_map(&analysis, &inferences, paths.as_deref())]
 }
 
 fn answer_map(matrix: &vantage::dns::matrix::AnswerMatrix) -> MapContent {

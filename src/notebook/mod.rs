@@ -9,6 +9,7 @@ pub mod demo;
 pub mod dns;
 pub mod file;
 pub mod hops;
+pub mod latency_map;
 pub mod measure;
 pub mod report;
 pub mod routing;

@@ -12,19 +12,18 @@ use super::inference_view::InferenceView;
 use super::map_canvas::MapCanvas;
 use super::paths_view::{PathsData, PathsView};
 use crate::atlas::DiagnosticKind;
-use crate::chart::map::{MapContent, MapMarker, MapOverlay};
 use crate::chart::scale::{css_rgb, rtt_rgb};
 use crate::format;
 use crate::format::visible_controls;
 use crate::geo::country_name;
-use crate::infer::{Verdict, infer_per_target};
+use crate::infer::infer_per_target;
 use crate::latency::{LatencyAnalysis, ProbeLatency, analyse};
 use crate::notebook::hops::{neighbours_of_origins, snapshot_paths};
+use crate::notebook::latency_map::latency_map;
 use crate::notebook::report::{atlas_provenance, latency_headline};
 use crate::notebook::{AtlasSnapshot, InferenceChoices};
 use crate::paths::converge::{DEFAULT_WINDOW, converge};
 use crate::paths::crossing::crossings;
-use crate::paths::map::{PointRole, TargetLocation, map_paths};
 
 #[derive(Properties, Clone)]
 pub struct LatencyViewProps {
@@ -71,32 +70,15 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
     let analysis = use_memo(SnapshotKey(props.snapshot.clone()), |key| {
         analyse(&key.0.results_text, &key.0.probes)
     });
-    // The placed probes: their markers and, in the same order, their tooltips.
-    let placed = use_memo(SnapshotKey(props.snapshot.clone()), {
+    // The placed probes' tooltips, in the order of the map's markers (`latency_map::probe_markers`).
+    let labels = use_memo(SnapshotKey(props.snapshot.clone()), {
         let analysis = analysis.clone();
         move |_| {
             analysis
                 .probes
                 .iter()
-                .filter_map(|probe| {
-                    Some((
-                        MapMarker {
-                            longitude: probe.longitude?,
-                            latitude: probe.latitude?,
-                            rtt_ms: probe.rtt_min_ms,
-                        },
-                        probe_label(probe),
-                    ))
-                })
-                .collect::<Vec<_>>()
-        }
-    });
-    let labels = use_memo(SnapshotKey(props.snapshot.clone()), {
-        let placed = placed.clone();
-        move |_| {
-            placed
-                .iter()
-                .map(|(_, label)| label.clone())
+                .filter(|probe| probe.longitude.is_some() && probe.latitude.is_some())
+                .map(probe_label)
                 .collect::<Vec<_>>()
         }
     });
@@ -141,47 +123,13 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
         })
     });
     let content = use_memo(InferenceKey(props.snapshot.clone(), props.choices), {
-        let inferences = inferences.clone();
-        let placed = placed.clone();
-        let paths = paths.clone();
+        let (analysis, inferences, paths) = (analysis.clone(), inferences.clone(), paths.clone());
         move |_| {
-            // The map shows where the target can be only when there is one target.
-            let single = match inferences.as_slice() {
-                [only] => Some(only.inference.as_ref()),
-                _ => None,
-            };
-            let mut overlay = single.map_or_else(MapOverlay::default, MapOverlay::of_inference);
-            if let Some(data) = paths.as_ref() {
-                // The target's place is the inference's one site, when it found one.
-                let target =
-                    match single.map(|inference| (inference.verdict, inference.sites.first())) {
-                        Some((Verdict::OneSite, Some(site))) => Some(TargetLocation {
-                            lat: site.lat,
-                            lon: site.lon,
-                            label: site
-                                .city
-                                .clone()
-                                .unwrap_or_else(|| "the target".to_string()),
-                        }),
-                        _ => None,
-                    };
-                // Only paths with a located hop: a bare probe-to-target line says nothing the map's
-                // markers do not.
-                overlay.paths = map_paths(&data.paths, target.as_ref())
-                    .into_iter()
-                    .filter(|path| path.points.iter().any(|point| point.role == PointRole::Hop))
-                    .map(|path| {
-                        path.points
-                            .iter()
-                            .map(|point| (point.lon, point.lat))
-                            .collect()
-                    })
-                    .collect();
-            }
-            MapContent::Latency {
-                markers: placed.iter().map(|(marker, _)| *marker).collect(),
-                overlay,
-            }
+            latency_map(
+                &analysis,
+                &inferences,
+                paths.as_ref().as_ref().map(|data| data.paths.as_slice()),
+            )
         }
     });
     let on_svg = {
