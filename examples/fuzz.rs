@@ -28,31 +28,23 @@ use std::io::{Seek, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+#[path = "../tests/support/every_kind.rs"]
+mod every_kind;
 #[path = "../tests/support/xorshift.rs"]
 mod xorshift;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
-use vantage::dns::fanout::Transport;
-use vantage::globalping::measurement::parse_measurement;
-use vantage::globalping::request::TestType;
 use vantage::markdown::{self, Block, Inline};
 use vantage::notebook::demo::demo_notebook;
-use vantage::notebook::dns::{
-    DnsCell, DnsRequest, DnsSnapshot, DohExchange, LookupOutcome, RipestatCall, RipestatLookup,
-};
 use vantage::notebook::file::{from_file_text, to_compact_text};
-use vantage::notebook::measure::{MeasureCell, MeasureForm, MeasureRun, RunData};
-use vantage::notebook::routing::{RoutingCell, RoutingRequest, RoutingSnapshot};
-use vantage::notebook::{Cell, CellBody, CellId, InferenceChoices, Notebook, report, template};
-use vantage::settings::Settings;
+use vantage::notebook::{Cell, CellBody, CellId, Notebook, report, template};
 use vantage::share::{MAX_DECOMPRESSED_BYTES, decode_fragment, encode_fragment};
 use xorshift::XorShift;
 
@@ -856,178 +848,13 @@ fn manifest_file(path: &str) -> String {
     fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap_or_default()
 }
 
-fn lookup(call: RipestatCall, resource: &str, text: &str) -> RipestatLookup {
-    RipestatLookup::of(
-        call,
-        "https://stat.ripe.net",
-        resource,
-        1_700_000_000_000,
-        LookupOutcome::Response {
-            status: 200,
-            text: text.to_string(),
-        },
-    )
-}
-
-/// The example notebook, plus a cell of every other kind holding recorded data (a DNS fan-out, two
-/// routing contexts, a Measure now run of every Globalping test) and the "investigate a host" cells
-/// that have not run. A part whose fixture does not read is left out rather than stopping the run.
-fn every_kind_notebook() -> Notebook {
-    let mut notebook = demo_notebook();
-    notebook.title = "Every cell kind".to_string();
-    let mut bodies: Vec<CellBody> = Vec::new();
-    let request = DnsRequest {
-        name: "img.alicdn.com".to_string(),
-        ..DnsRequest::default()
-    };
-    let doh = manifest_file(
-        "tests/fixtures/doh/google-json_A_with-edns_client_subnet_img.alicdn.com.json",
-    );
-    if let Ok(planned) = request.plan(&Settings::default()) {
-        let exchanges = planned
-            .iter()
-            .zip(0_i64..)
-            .map(|(query, index)| {
-                let transport = if index % 3 == 2 {
-                    Transport::Response {
-                        status: 429,
-                        body: b"Too Many Requests".to_vec(),
-                    }
-                } else {
-                    Transport::Response {
-                        status: 200,
-                        body: doh.as_bytes().to_vec(),
-                    }
-                };
-                DohExchange::of(query, 1_000 + index, Some(20.0), transport)
-            })
-            .collect();
-        let snapshot = DnsSnapshot {
-            name: request.name.clone(),
-            started_at_unix_ms: 1_000,
-            finished_at_unix_ms: 2_000,
-            planned_queries: planned.len(),
-            cancelled: false,
-            exchanges,
-            controls: Vec::new(),
-            origin_lookups: vec![lookup(
-                RipestatCall::NetworkInfo,
-                "47.246.23.0",
-                &manifest_file("tests/fixtures/ripestat/network-info.json"),
-            )],
-            origins_fetched_at_unix_ms: Some(3_000),
-            notes: vec!["one origin lookup was skipped".to_string()],
-        };
-        bodies.push(CellBody::Dns(DnsCell {
-            request,
-            snapshot: Some(Rc::new(snapshot)),
-            previous: None,
-        }));
-    }
-    let routing = |resource: &str, calls: &[(RipestatCall, &str)]| {
-        CellBody::Routing(RoutingCell {
-            request: RoutingRequest {
-                resource: resource.to_string(),
-            },
-            snapshot: Some(Rc::new(RoutingSnapshot {
-                resource: resource.to_string(),
-                started_at_unix_ms: 1,
-                finished_at_unix_ms: 2,
-                cancelled: false,
-                lookups: calls
-                    .iter()
-                    .map(|(call, file)| {
-                        lookup(
-                            *call,
-                            resource,
-                            &manifest_file(&format!("tests/fixtures/ripestat/{file}")),
-                        )
-                    })
-                    .collect(),
-                notes: vec!["a note from the run".to_string()],
-            })),
-        })
-    };
-    bodies.push(routing(
-        "AS3333",
-        &[
-            (RipestatCall::AsOverview, "as-overview.json"),
-            (RipestatCall::AnnouncedPrefixes, "announced-prefixes.json"),
-            (RipestatCall::RoutingStatus, "routing-status.json"),
-            (RipestatCall::AsnNeighbours, "asn-neighbours.json"),
-        ],
-    ));
-    bodies.push(routing(
-        "193.0.0.0/21",
-        &[
-            (RipestatCall::PrefixOverview, "prefix-overview.json"),
-            (RipestatCall::RoutingStatus, "routing-status.json"),
-            (RipestatCall::LookingGlass, "looking-glass.TRIMMED.json"),
-        ],
-    ));
-    for (test, file) in [
-        (TestType::Ping, "get-ping-measurement-response.json"),
-        (
-            TestType::Traceroute,
-            "get-traceroute-measurement-response.json",
-        ),
-        (TestType::Mtr, "get-mtr-measurement-response.json"),
-        (TestType::Dns, "get-simple-dns-measurement-response.json"),
-        (TestType::Http, "get-http-measurement-response.json"),
-    ] {
-        let text = manifest_file(&format!("tests/fixtures/globalping/{file}"));
-        let Ok(measurement) = parse_measurement(&text) else {
-            continue;
-        };
-        bodies.push(CellBody::Measure(MeasureCell {
-            form: MeasureForm {
-                test,
-                target: measurement.target.clone(),
-                ..MeasureForm::default()
-            },
-            runs: vec![Rc::new(MeasureRun {
-                started_at_unix_ms: 1_689_359_152_414,
-                request_body: format!(
-                    "{{\"type\":\"{}\",\"target\":\"{}\"}}",
-                    test.as_str(),
-                    measurement.target
-                ),
-                data: RunData::Globalping {
-                    id: measurement.id.clone(),
-                    measurement_text: Some(text),
-                    fetched_at_unix_ms: 1_689_359_153_207,
-                    url: "https://api.globalping.io/v1/measurements/".to_string(),
-                },
-            })],
-            inference: InferenceChoices::default(),
-        }));
-    }
-    if let Ok(investigation) = template::investigation("telegram.org") {
-        bodies.extend(investigation.cells.into_iter().map(|cell| cell.body));
-    }
-    let first_free = notebook
-        .cells
-        .iter()
-        .map(|cell| cell.id.0)
-        .max()
-        .unwrap_or(0)
-        + 1;
-    notebook
-        .cells
-        .extend(bodies.into_iter().zip(first_free..).map(|(body, id)| Cell {
-            id: CellId(id),
-            body,
-        }));
-    notebook
-}
-
 impl Seeds {
     fn load() -> Seeds {
         let mut notebooks_typed = vec![
             ("the example notebook".to_string(), demo_notebook()),
             (
                 "a notebook of every cell kind".to_string(),
-                every_kind_notebook(),
+                every_kind::every_kind_notebook(),
             ),
             ("a blank notebook".to_string(), Notebook::blank()),
         ];
