@@ -644,8 +644,11 @@ fn fenced_code_edit(
     )))
 }
 
-/// `code` as an inline code span on one line, its fence one backtick longer than any run inside.
-fn code_span(code: &str) -> String {
+/// `code` (one line) as an inline code span, its fence one backtick longer than any run inside so the
+/// span cannot end early; a space between fence and text when the text starts or ends with a backtick
+/// or starts with a space, which CommonMark strips again (§6.1). Nothing inside is markup in any
+/// renderer.
+pub fn code_span(code: &str) -> String {
     let longest_run = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
     let pad = if code.starts_with('`') || code.ends_with('`') || code.starts_with(' ') {

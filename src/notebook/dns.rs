@@ -760,7 +760,6 @@ fn unreached_resolvers(
     controls: &[DohExchange],
 ) -> Option<String> {
     let mut resolvers: Vec<&str> = unreached.iter().map(|e| e.resolver.as_str()).collect();
-    resolvers.dedup();
     resolvers.sort_unstable();
     resolvers.dedup();
     let clauses: Vec<String> = resolvers

@@ -399,16 +399,7 @@ fn code(text: &str) -> String {
     if text.is_empty() {
         return "(none)".to_string();
     }
-    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest_run + 1);
-    // A space between fence and text when the text itself starts or ends with a backtick, which
-    // CommonMark strips again (§6.1).
-    let pad = if text.starts_with('`') || text.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{text}{pad}{fence}")
+    crate::markdown::code_span(&text)
 }
 
 #[cfg(test)]
