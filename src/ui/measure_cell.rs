@@ -242,6 +242,13 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
     let pending = use_memo(current.clone(), |current| {
         current.as_ref().is_some_and(|run| run.0.is_pending())
     });
+    // Whether this browser started the current run (or chose to follow it): read from storage once
+    // per run, not on every render.
+    let started_here = use_memo(current.clone(), |current| {
+        current
+            .as_ref()
+            .is_some_and(|run| crate::storage::is_own_run(&run.0.source_key()))
+    });
     let comparison = use_memo(
         (
             props.cell.runs.iter().rev().nth(1).cloned().map(RunKey),
@@ -264,12 +271,12 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
                 run.busy,
             )
         });
-        let (id, pending) = (props.id, *pending);
+        let (id, pending, started_here) = (props.id, *pending, *started_here);
         use_effect_with((), move |_| {
             if let (Some(current), Some((store, abort, settings, busy))) = (current, context)
                 && pending
                 && !busy
-                && crate::storage::is_own_run(&current.0.source_key())
+                && started_here
             {
                 spawn_follow(&store, &abort, &settings, id, MeasureRun::clone(&current.0));
             }
@@ -399,12 +406,7 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
     });
     // A pending run this browser did not start: recorded by the notebook's author, still running
     // when they shared or saved it.
-    let pending_elsewhere = *pending
-        && !busy
-        && props
-            .cell
-            .current()
-            .is_some_and(|run| !crate::storage::is_own_run(&run.source_key()));
+    let pending_elsewhere = *pending && !busy && !*started_here;
     let on_confirm = {
         let (store, abort, settings) = (store.clone(), abort.clone(), settings.clone());
         let credentials = credentials.clone();
