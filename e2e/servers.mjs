@@ -20,7 +20,9 @@
 //     resource (so origins in the tests are the fixtures', not those of the real addresses); for the
 //     routing calls (as-overview, announced-prefixes, routing-status, asn-neighbours, looking-glass)
 //     and reverse DNS (reverse-dns-ip: a name is a claim about one address) the recording only for
-//     the resource it was recorded for, "not recorded" (404) otherwise.
+//     the resource it was recorded for, "not recorded" (404) otherwise; whois about AS60614 or AS8283
+//     answers the reply built around their real aut-num text (GENERATED-FROM-REAL), about any other
+//     AS "not recorded".
 //     `ripestatFailures` (call → HTTP status) makes one call fail on purpose;
 //   - the Globalping API (/v1/measurements, /v1/measurements/<id>, /v1/limits, /v1/probes), from
 //     fixtures/globalping/ (the API's own OpenAPI examples): a POST answers 202 with the id of the
@@ -124,6 +126,12 @@ export function ripestatRecording(call) {
 // calls) serves a recording only for its own resource.
 function ripestatAnswer(call, asked, strict, failures, send) {
   if (failures.has(call)) return send(failures.get(call), http.STATUS_CODES[failures.get(call)] ?? 'error', 'text/plain');
+  // whois about an AS: the reply built around that AS's real aut-num text, when there is one
+  // (whois-AS<n>.GENERATED-FROM-REAL.json); "not recorded" for the other ASes, below.
+  if (call === 'whois' && /^AS\d+$/i.test(asked)) {
+    const file = path.join(ripestatFixturesDir, `whois-AS${asked.slice(2)}.GENERATED-FROM-REAL.json`);
+    if (fs.existsSync(file)) return send(200, fs.readFileSync(file, 'utf8'));
+  }
   const recording = ripestatRecording(call);
   if (!recording) return send(404, 'not recorded', 'text/plain');
   const wanted = AS_CALLS.has(call) || /^as\d+$/i.test(asked) ? `AS${asked.replace(/^as/i, '')}` : asked;

@@ -1,4 +1,4 @@
-//! Prints how the inference scores on the anycast ground truth (iGreedy's PlanetLab data sets in
+//! Prints how the inference scores on the anycast ground truth (iGreedy's PlanetLab and RIPE Atlas data sets in
 //! `tests/fixtures/anycast/`): per data set, the sites found against the true sites, invented sites and
 //! the median placement error, then every single-site subset. `cargo run --release --example
 //! anycast_eval [POPULATION_WEIGHT [FIBER_FACTOR]]` (defaults 0.5 and 2/3) also lets the city-choice
@@ -11,6 +11,17 @@ mod ground_truth;
 
 use ground_truth::{DATASETS, evaluate, load, median, single_site_subsets};
 use vantage::infer::{Assumptions, Verdict};
+
+/// The figures of one family of data sets added up.
+#[derive(Default)]
+struct Family {
+    name: &'static str,
+    true_sites: usize,
+    found: usize,
+    invented: usize,
+    misplaced: usize,
+    errors_km: Vec<f64>,
+}
 
 fn main() {
     let argument = |n: usize| std::env::args().nth(n).and_then(|arg| arg.parse().ok());
@@ -27,24 +38,63 @@ fn main() {
     );
     println!();
     println!(
-        "| data set | probes | true sites | sites found | invented | median error km | found within 100 km | possible further (real) |"
+        "| data set | probes | true sites | sites reported | found (recall) | invented | misplaced > 500 km | median error km | found within 100 km | possible further (real) |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut all_errors = Vec::new();
+    // Per family of data sets (PlanetLab, RIPE Atlas).
+    let mut families: Vec<Family> = Vec::new();
     for name in DATASETS {
         let evaluation = evaluate(&load(name), &assumptions);
         all_errors.extend(evaluation.errors_km.iter().copied());
         println!(
-            "| {} | {} | {} | {} | {} | {:.0} | {} | {} ({}) |",
+            "| {} | {} | {} | {} | {} ({:.2}) | {} | {} | {:.0} | {} | {} ({}) |",
             evaluation.name,
             evaluation.observations,
             evaluation.true_sites,
+            evaluation.reported,
             evaluation.found,
+            evaluation.recall(),
             evaluation.invented,
+            evaluation.misplaced,
             median(&evaluation.errors_km).unwrap_or(f64::NAN),
             evaluation.within_100_km,
             evaluation.possible,
             evaluation.possible_real,
+        );
+        for label in evaluation
+            .labels_found
+            .iter()
+            .filter(|l| l.starts_with("invented") || l.starts_with("misplaced"))
+        {
+            println!("|  | {label} | | | | | | | | |");
+        }
+        let family = name.rsplit('-').next().unwrap_or(name);
+        if !families.iter().any(|f| f.name == family) {
+            families.push(Family {
+                name: family,
+                ..Family::default()
+            });
+        }
+        if let Some(f) = families.iter_mut().find(|f| f.name == family) {
+            f.true_sites += evaluation.true_sites;
+            f.found += evaluation.found;
+            f.invented += evaluation.invented;
+            f.misplaced += evaluation.misplaced;
+            f.errors_km.extend(evaluation.errors_km.iter().copied());
+        }
+    }
+    for f in &families {
+        println!(
+            "\n{} sets together: {} of {} true sites found (recall {:.2}), {} invented, {} misplaced by \
+             more than 500 km, median error {:.0} km",
+            f.name,
+            f.found,
+            f.true_sites,
+            f.found as f64 / f.true_sites.max(1) as f64,
+            f.invented,
+            f.misplaced,
+            median(&f.errors_km).unwrap_or(f64::NAN)
         );
     }
     println!(

@@ -567,13 +567,9 @@ fn cell_maps(body: &CellBody) -> Vec<MapContent> {
 /// The HTTP view's map: one colour per status, the most common first.
 fn http_map(measurement: &vantage::globalping::measurement::Measurement) -> MapContent {
     let rows = http_rows(measurement);
-    let label = |code: Option<u16>| match code {
-        Some(code) => format!("HTTP {code}"),
-        None => "no answer".to_string(),
-    };
     let mut statuses: Vec<(String, usize)> = Vec::new();
     for row in &rows {
-        let status = label(row.status_code);
+        let status = row.legend_label();
         match statuses.iter_mut().find(|(known, _)| *known == status) {
             Some((_, count)) => *count += 1,
             None => statuses.push((status, 1)),
@@ -583,7 +579,7 @@ fn http_map(measurement: &vantage::globalping::measurement::Measurement) -> MapC
     let markers: Vec<CategoryMarker> = rows
         .iter()
         .filter_map(|row| {
-            let status = label(row.status_code);
+            let status = row.legend_label();
             Some(CategoryMarker {
                 longitude: row.probe.longitude?,
                 latitude: row.probe.latitude?,

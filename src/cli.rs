@@ -318,10 +318,14 @@ fn analyze(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i
             output["http"] = json!({
                 "verdict": verdict.headline,
                 "by_status": verdict.by_status,
+                "not_counted": verdict.not_counted,
                 "rows": rows.iter().map(|row| json!({
                     "probe": row.probe.label(),
                     "continent": row.continent_name,
                     "status_code": row.status_code,
+                    "status_class": row.status_code.map(|code| crate::globalping::http::StatusClass::of(code).label()),
+                    "counted": row.counts(),
+                    "outcome": row.outcome_text(),
                     "failure": row.failure,
                     "total_ms": row.timings.total_ms,
                     "dns_ms": row.timings.dns_ms,

@@ -530,6 +530,9 @@ fn routing_lookup(
 async fn a_routing_snapshot_shows_its_routes_communities_and_failed_call_inertly() {
     use vantage::notebook::RoutingSnapshot;
     use vantage::notebook::dns::RipestatCall;
+    use vantage::notebook::routing::{AsRemarks, CommunityRemarks, RemarksOutcome};
+    use vantage::paths::remarks::{AutNumMeanings, RemarkMeaning};
+    use vantage::ripestat::whois::ProseKey;
     use vantage::ui::routing_view::{RoutingSnapshotView, RoutingSnapshotViewProps};
     let root = mount_point();
     // A hostile prefix-overview (markup in the holder) must render as text.
@@ -551,6 +554,38 @@ async fn a_routing_snapshot_shows_its_routes_communities_and_failed_call_inertly
             routing_lookup(RipestatCall::RoutingStatus, "140.78.0.0/16", 500, "oops"),
         ],
         notes: Vec::new(),
+        // SYNTHETIC: a shared report's stored remark meaning with markup in it, and one AS whose
+        // remarks could not be read.
+        community_remarks: Some(CommunityRemarks {
+            fetched_at_unix_ms: 1_700_000_001_000,
+            ases: vec![
+                AsRemarks {
+                    asn: 59919,
+                    url: "https://stat.ripe.net/data/whois/data.json?resource=AS59919".into(),
+                    outcome: RemarksOutcome::Read {
+                        aut_nums: vec![AutNumMeanings {
+                            asn: 59919,
+                            source: "RIPE".into(),
+                            lines_read: 1,
+                            meanings: vec![RemarkMeaning {
+                                key: "59919:65002".into(),
+                                meaning: "<b>bold</b> route".into(),
+                                line: "59919:65002 <b>bold</b> route <img src=x onerror=\"window.__pwned=1\">".into(),
+                                attribute: ProseKey::Remarks,
+                            }],
+                        }],
+                    },
+                },
+                AsRemarks {
+                    asn: 1120,
+                    url: "https://stat.ripe.net/data/whois/data.json?resource=AS1120".into(),
+                    outcome: RemarksOutcome::Failed {
+                        reason: "HTTP 404 from RIPEstat".into(),
+                    },
+                },
+            ],
+            not_asked: Vec::new(),
+        }),
     };
     yew::Renderer::<RoutingSnapshotView>::with_root_and_props(
         root.clone(),
@@ -585,6 +620,27 @@ async fn a_routing_snapshot_shows_its_routes_communities_and_failed_call_inertly
     assert!(
         failed.contains("routing-status") && failed.contains("HTTP 500"),
         "{failed}"
+    );
+    // The remark is the evidence, shown as text; its failure is one line, not a lookup row.
+    assert_eq!(
+        text_of(&root, "li.community.known code.remark"),
+        "59919:65002 <b>bold</b> route <img src=x onerror=\"window.__pwned=1\">"
+    );
+    let known = text_of(&root, "li.community.known");
+    assert!(
+        known.contains("<b>bold</b> route (from the aut-num remarks of AS59919 (source: RIPE via RIPEstat whois): "),
+        "{known}"
+    );
+    assert!(root.query_selector("b").expect("query").is_none());
+    assert_eq!(
+        text_of(&root, ".remarks-note"),
+        "Aut-num remarks not read for AS1120 (HTTP 404 from RIPEstat)."
+    );
+    assert_eq!(
+        root.query_selector_all("tr.lookup")
+            .expect("query")
+            .length(),
+        3
     );
     let pwned = js_sys::Reflect::get(&web_sys::window().expect("a window"), &"__pwned".into())
         .expect("readable");

@@ -596,6 +596,9 @@ fn analyze_gives_an_http_check_its_verdict_and_timings() {
     );
     let row = &json["http"]["rows"][0];
     assert_eq!(row["status_code"], 200);
+    assert_eq!(row["status_class"], "2xx");
+    assert_eq!(row["counted"], true);
+    assert_eq!(json["http"]["not_counted"], serde_json::json!([]));
     assert!(row["total_ms"].as_f64().is_some_and(|ms| ms > 0.0));
 }
 

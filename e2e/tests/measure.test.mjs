@@ -92,6 +92,10 @@ test('an HTTP check from many places: the verdict, a map coloured by status, tim
   assert.match(await row.innerText(), new RegExp(`\\b${Math.round(timings.total)}\\b`));
   const tls = httpCheck.results[0].result.tls;
   if (tls) assert.match(await row.innerText(), new RegExp(tls.protocol));
+  // Every probe answered: nothing is set aside as a probe's own failure.
+  assert.match(await cell.locator('table.http-continents thead').innerText(), /Not counted/);
+  assert.equal(await cell.locator('.http-not-counted').count(), 0);
+  assert.doesNotMatch(await verdict.innerText(), /reasons of its own|not counted/);
   await cell.locator('.http-view canvas').waitFor();
   assert.deepEqual(errors, []);
   await context.close();

@@ -1,8 +1,10 @@
 // End-to-end test of the routing-context cell against the replay server's recorded RIPEstat
 // responses, served only for the resource each was recorded for (the /recorded/ prefix): AS3333
 // (as-overview, announced-prefixes, routing-status; its asn-neighbours made to fail with a 500),
-// AS12386 (asn-neighbours) and 140.78.0.0/16 (looking-glass). An invalid resource sends nothing;
-// the shared link reopens offline with the same views. Expected values are read from the fixtures.
+// AS12386 (asn-neighbours) and 140.78.0.0/16 (looking-glass). The prefix's communities send one batch
+// of whois calls for their ASes' aut-num remarks (none recorded for those ASes: they fail, listed in one
+// line, not as lookups). An invalid resource sends nothing; the shared link reopens offline with the
+// same views. Expected values are read from the fixtures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -28,6 +30,12 @@ const recordedCommunities = glass.rrcs.flatMap((rrc) => rrc.peers.map((peer) => 
   ...(peer.largeCommunity ?? '').split(/\s+/).filter(Boolean),
 ]));
 const glassOrigin = Number(glass.rrcs[0].peers[0].as_path.trim().split(/\s+/).pop());
+// The ASes whose aut-num remarks the cell reads: those of the communities, in the order the routes show
+// them, that have registry entries (not private, documentation or reserved numbers), at most 10. None
+// of the recorded communities is in the shipped dictionary (AS2914, AS3257, AS3356, 65535:…).
+const hasRegistryEntry = (asn) => !(asn === 0 || asn === 23456 || (asn >= 64496 && asn <= 131071) || asn >= 4200000000);
+const communityAses = [...new Set(recordedCommunities.flat().map((c) => Number(c.split(':')[0])))].filter(hasRegistryEntry);
+const remarkAses = communityAses.slice(0, 10);
 
 async function lookUp(page, resource) {
   await addCell(page, '+ Routing context');
@@ -89,6 +97,11 @@ test('an AS, its neighbours and a prefix\'s routes with decoded communities; a f
   for (const meaning of await prefix.locator('li.community:not(.known) .meaning').allInnerTexts()) {
     assert.match(meaning, /meaning not in the dictionary|private-use AS number/);
   }
+  // Their ASes' aut-num remarks were asked, none recorded: one line says so, and no meaning changed.
+  assert.equal(await prefix.locator('.remarks-note').innerText(),
+    `Aut-num remarks not read for ${remarkAses.map((a) => `AS${a}`).join(', ')} (HTTP 404 from RIPEstat: the call failed; try again later); `
+    + `not asked for ${communityAses.slice(10).map((a) => `AS${a}`).join(', ')} (at most 10 ASes per look-up).`);
+  assert.equal(await prefix.locator('code.remark').count(), 0);
   // Its origin's holder and neighbours were asked (and are not recorded), each in its row.
   assert.deepEqual(await prefix.locator('tr.lookup').evaluateAll((rows) => rows.map((r) => `${r.dataset.call} ${r.cells[1].innerText}`)), [
     'prefix-overview 140.78.0.0/16', 'routing-status 140.78.0.0/16', 'looking-glass 140.78.0.0/16',
@@ -98,13 +111,16 @@ test('an AS, its neighbours and a prefix\'s routes with decoded communities; a f
   // Only GETs to the configured RIPEstat, with the resources as the core wrote them.
   const asked = env.replay.requests.slice(before);
   assert.ok(asked.every((r) => r.method === 'GET' && r.path.startsWith('/recorded/data/')), asked.map((r) => r.path).join('\n'));
-  assert.equal(asked.length, 4 + 4 + 5);
+  assert.equal(asked.length, 4 + 4 + 5 + remarkAses.length);
+  assert.deepEqual(asked.filter((r) => r.path === '/recorded/data/whois/data.json').map((r) => new URLSearchParams(r.search).get('resource')),
+    remarkAses.map((a) => `AS${a}`));
   assert.ok(asked.every((r) => new URLSearchParams(r.search).get('sourceapp') === 'vantage'));
 
   // Share, and reopen with every request blocked: the same three views.
   const summaries = await texts(page.locator('.routing-view .summary'));
   const lookups = await texts(page.locator('tr.lookup'));
   const routes = await texts(page.locator('tr.route'));
+  const remarksNote = await texts(page.locator('.remarks-note'));
   await page.getByRole('button', { name: 'Share' }).click();
   const link = await page.locator('textarea.share-link').inputValue();
   // Chromium logs each HTTP error it loads: the 500 asked for and the unrecorded 404s.
@@ -118,6 +134,7 @@ test('an AS, its neighbours and a prefix\'s routes with decoded communities; a f
   assert.deepEqual(await texts(reader.page.locator('.routing-view .summary')), summaries);
   assert.deepEqual(await texts(reader.page.locator('tr.lookup')), lookups);
   assert.deepEqual(await texts(reader.page.locator('tr.route')), routes);
+  assert.deepEqual(await texts(reader.page.locator('.remarks-note')), remarksNote);
   assert.deepEqual(reader.outside, []);
   assert.equal(env.replay.requests.length, requestsBefore, 'opening the link asked RIPEstat nothing');
   assert.deepEqual(reader.errors, []);

@@ -456,12 +456,42 @@ pub enum Outcome {
 /// How much of an HTTP body is kept: enough to recognise an error page, little enough to store.
 pub const BODY_EXCERPT_CHARS: usize = 1000;
 
+/// Globalping's own guess at where a failed test went wrong: its `failureSource`, which the schema
+/// marks EXPERIMENTAL and "best-effort" (jsdelivr/globalping `public/v1/components/schemas.yaml`
+/// @ 52c0c19). Probes write it since jsdelivr/globalping-probe 9677a8e (2026-07-23); older results
+/// have none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FailureSource {
+    /// "the target and its network path, including misconfigured DNS records and timeouts".
+    Target,
+    /// "failures communicating with or receiving an unusable response from the DNS resolver".
+    Resolver,
+    /// "Globalping probe and API failures".
+    Internal,
+    /// A value the schema does not list, as received.
+    Other(String),
+}
+
+impl FailureSource {
+    fn from_api(text: &str) -> Option<FailureSource> {
+        match text.trim() {
+            "" => None,
+            "target" => Some(FailureSource::Target),
+            "resolver" => Some(FailureSource::Resolver),
+            "internal" => Some(FailureSource::Internal),
+            other => Some(FailureSource::Other(other.to_string())),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProbeResult {
     pub probe: Probe,
     pub status: Status,
     pub raw_output: String,
     pub outcome: Outcome,
+    /// `failureSource`, when the result failed and said.
+    pub failure_source: Option<FailureSource>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -781,7 +811,7 @@ fn hops(wire: &[WireHop]) -> Vec<Hop> {
 }
 
 /// The line of the output that says what went wrong: the last non-empty one, capped.
-fn gist(raw_output: &str) -> Option<String> {
+pub(crate) fn gist(raw_output: &str) -> Option<String> {
     let line = raw_output.lines().map(str::trim).rfind(|l| !l.is_empty())?;
     let mut gist: String = line.chars().take(200).collect();
     if gist.len() < line.len() {
@@ -1108,11 +1138,19 @@ pub fn parse_measurement(text: &str) -> Result<Measurement, String> {
                 .into_iter()
                 .map(|note| format!("result #{index}: {note}")),
         );
+        let failure_source = match status {
+            Status::Failed | Status::Offline => result
+                .failure_source
+                .as_deref()
+                .and_then(FailureSource::from_api),
+            _ => None,
+        };
         results.push(ProbeResult {
             probe: probe(wire.probe),
             status,
             raw_output,
             outcome,
+            failure_source,
         });
     }
     let status = match top.status.as_deref() {
@@ -1536,7 +1574,12 @@ pub(crate) mod tests {
                     .into()
             }
         );
+        assert_eq!(
+            measurement.results[0].failure_source,
+            Some(FailureSource::Target)
+        );
         assert_eq!(measurement.results[1].status, Status::Offline);
+        assert_eq!(measurement.results[1].failure_source, None);
         assert!(matches!(
             &measurement.results[1].outcome,
             Outcome::Failed { reason } if reason.contains("offline")

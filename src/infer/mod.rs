@@ -14,6 +14,7 @@
 
 pub mod corroborate;
 pub mod disc;
+pub mod extend;
 pub mod presence;
 pub mod region;
 pub mod sites;
@@ -399,7 +400,7 @@ pub struct Evidence {
     /// Observations that became discs (the rest are diagnostics).
     pub observations_used: usize,
     /// One site: the few smallest discs whose edges shape the region. Anycast: the mutually disjoint
-    /// discs, one per site.
+    /// discs, one per site, then the ranges of the further sites (see `extend`).
     pub constraining: Vec<DiscEvidence>,
     /// The most decisive contradictory pairs (largest margin first, at most 20).
     pub violated_pairs: Vec<Violation>,
@@ -699,6 +700,15 @@ fn unmeasured_continents(
         .collect()
 }
 
+/// The text with its first letter in upper case.
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn list(names: &[&str]) -> String {
     match names {
         [] => String::new(),
@@ -821,13 +831,13 @@ fn possible_sites(
     discs: &[Disc],
     positions: &[usize],
     same_location_km: f64,
-    population_weight: f64,
+    assumptions: &Assumptions,
 ) -> Vec<Site> {
     positions
         .iter()
         .filter_map(|&position| discs.get(position))
         .map(|disc| {
-            let mut site = sites::site_in_disc(disc, population_weight);
+            let mut site = sites::site_in_disc(disc, assumptions);
             site.vantages = at_location(discs, disc, same_location_km);
             site
         })
@@ -842,11 +852,42 @@ fn anycast(
     unmeasured: &[&str],
 ) {
     let set = &backing.counted;
-    let weight = inference.assumptions.population_weight;
-    let sites = sites::anycast_sites(discs, set, weight);
+    let assumptions = inference.assumptions.clone();
+    let placed: Vec<(usize, Site)> = set
+        .iter()
+        .filter_map(|&position| {
+            Some((
+                position,
+                sites::site_in_disc(discs.get(position)?, &assumptions),
+            ))
+        })
+        .collect();
+    let further = extend::further_sites(discs, &placed, same_location_km, &assumptions);
+    let further_count = further.len();
+    let mut placed: Vec<(usize, Site)> = placed.into_iter().chain(further).collect();
+    extend::refine_placements(discs, &mut placed, &assumptions);
+    let (positions, mut sites): (Vec<usize>, Vec<Site>) = placed.into_iter().unzip();
+    sites::assign_vantages(discs, &positions, &mut sites);
+    let one_place = sites.iter().filter(|site| site.seen_from_one_place).count();
     let evidence = &mut inference.evidence;
+    // A possibility that a further site now explains (its range holds that site) is not listed again.
+    let points: Vec<_> = sites
+        .iter()
+        .map(|site| crate::geo::sphere::unit_vector(site.lat, site.lon))
+        .collect();
+    let still_open: Vec<usize> = backing
+        .unbacked
+        .iter()
+        .copied()
+        .filter(|&position| {
+            !positions.contains(&position)
+                && discs
+                    .get(position)
+                    .is_some_and(|disc| !points.iter().any(|&point| disc.contains(point)))
+        })
+        .collect();
     evidence.uncorroborated_sites =
-        possible_sites(discs, &backing.unbacked, same_location_km, weight);
+        possible_sites(discs, &still_open, same_location_km, &assumptions);
     let assigned: BTreeSet<&str> = sites
         .iter()
         .flat_map(|site| site.vantages.iter().map(String::as_str))
@@ -856,7 +897,7 @@ fn anycast(
         .filter(|disc| !assigned.contains(disc.id.as_str()))
         .map(|disc| disc.id.clone())
         .collect();
-    evidence.constraining = set
+    evidence.constraining = positions
         .iter()
         .filter_map(|&position| discs.get(position))
         .map(DiscEvidence::of)
@@ -883,14 +924,38 @@ fn anycast(
     proof.truncate(EVIDENCE_PAIRS.max(set.len()));
     evidence.violated_pairs = proof;
     let count = sites.len();
+    let disjoint = set.len();
     let violation_count = evidence.violation_count;
     inference.verdict = Verdict::Anycast { sites: count };
     inference.summary = format!(
-        "At least {count} sites: {count} probes' ranges are mutually disjoint, so no single place could \
-         answer them all in the time measured ({violation_count} contradictory probe pairs in all). \
-         Each site is also seen by a probe at another place, so no single misplaced probe can account \
-         for one."
+        "At least {count} sites: {disjoint} probes' ranges are mutually disjoint, so no single place \
+         could answer them all in the time measured ({violation_count} contradictory probe pairs in \
+         all). Each of those is also seen by a probe at another place, so no single misplaced probe can \
+         account for one."
     );
+    if further_count > 0 {
+        let backed = further_count - one_place;
+        let mut parts = Vec::new();
+        if backed > 0 {
+            parts.push(format!(
+                "{backed} more {} seen by probes at two places whose ranges hold none of the sites \
+                 placed before",
+                if backed == 1 { "is" } else { "are" }
+            ));
+        }
+        if one_place > 0 {
+            parts.push(format!(
+                "{one_place} more {} seen from one place only, by a probe within {} ms whose range \
+                 holds none of them (a wrong registered position could make such a site)",
+                if one_place == 1 { "is" } else { "are" },
+                extend::ONE_PLACE_MAX_RTT_MS
+            ));
+        }
+        inference.summary.push_str(&format!(
+            " {}: those rest on the sites placed before being in their cities.",
+            capitalise(&parts.join("; "))
+        ));
+    }
     let possible: Vec<&str> = evidence
         .uncorroborated_sites
         .iter()
@@ -914,11 +979,19 @@ fn anycast(
              the replies did not all come from the target (a middlebox answering for it).",
             format::km(smallest_margin)
         ),
-        "It is a lower bound: sites that no probe reached, sites seen from one place only, and sites \
-         whose probes' ranges overlap another site's are not counted. The cities are the most likely \
-         ones inside each range, not measurements."
+        "It is a lower bound: sites that no probe reached, sites seen from one place only (unless a \
+         probe answered within a few ms), and sites whose probes' ranges overlap another site's are \
+         not counted. The cities are the most likely ones inside each range, not measurements."
             .to_string(),
     ];
+    if further_count > 0 {
+        inference.falsifiable_by.push(
+            "The sites beyond the disjoint ranges assume each site placed before it is within a \
+             quarter of its range (at least 25 km) of its city: a site far from its placed city \
+             could be counted twice."
+                .to_string(),
+        );
+    }
     inference.suggestion = Some(if !possible.is_empty() {
         format!(
             "Add probes near {} {}: if one of them also answers fast, that site is real.",
@@ -953,14 +1026,14 @@ fn unproven(
     too_many: bool,
 ) {
     let set = &backing.initial;
-    let weight = inference.assumptions.population_weight;
+    let assumptions = inference.assumptions.clone();
     let unbacked: Vec<usize> = set
         .iter()
         .copied()
         .filter(|member| !backing.backed_at_first.contains(member))
         .collect();
     inference.evidence.uncorroborated_sites =
-        possible_sites(discs, &unbacked, same_location_km, weight);
+        possible_sites(discs, &unbacked, same_location_km, &assumptions);
     inference.evidence.constraining = set
         .iter()
         .filter_map(|&position| discs.get(position))
@@ -1135,6 +1208,7 @@ fn one_site(
                     evidence_id: smallest.id.clone(),
                     evidence_rtt_ms: smallest.rtt_min_ms,
                     vantages: discs.iter().map(|disc| disc.id.clone()).collect(),
+                    seen_from_one_place: false,
                 }];
                 if !unmeasured.is_empty() {
                     inference.suggestion = Some(format!(

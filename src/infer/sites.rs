@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use super::Assumptions;
 use super::disc::Disc;
 use crate::geo::sphere::{distance_km, unit_vector};
 use crate::geo::{City, cities, nearest_city};
@@ -34,6 +35,9 @@ pub struct Site {
     /// given to the nearest such site (a probe is normally routed to a nearby site), and the evidence
     /// observation always to its own site.
     pub vantages: Vec<String>,
+    /// The site rests on probes at one location only (a further site, see `extend`): a wrong
+    /// registered position for them could make it.
+    pub seen_from_one_place: bool,
 }
 
 /// A city scored against the others inside the same disc or region.
@@ -78,17 +82,9 @@ fn candidates_in(disc: &Disc) -> Vec<Candidate> {
         .collect()
 }
 
-/// Places one site per evidence disc and assigns every disc to a site.
-pub(crate) fn anycast_sites(
-    discs: &[Disc],
-    evidence: &[usize],
-    population_weight: f64,
-) -> Vec<Site> {
-    let mut sites: Vec<Site> = evidence
-        .iter()
-        .filter_map(|&position| discs.get(position))
-        .map(|disc| site_in_disc(disc, population_weight))
-        .collect();
+/// Gives every disc to a site (`sites[k]` proven by `discs[evidence[k]]`): its own when it is the
+/// evidence, else the nearest site whose position it contains; a disc that contains none stays out.
+pub(crate) fn assign_vantages(discs: &[Disc], evidence: &[usize], sites: &mut [Site]) {
     let points: Vec<_> = sites
         .iter()
         .map(|site| unit_vector(site.lat, site.lon))
@@ -109,12 +105,72 @@ pub(crate) fn anycast_sites(
             site.vantages.push(disc.id.clone());
         }
     }
-    sites
 }
 
-pub(crate) fn site_in_disc(disc: &Disc, population_weight: f64) -> Site {
-    let candidates = candidates_in(disc);
-    let (lat, lon, city, inside) = match likely_city(&candidates, population_weight) {
+pub(crate) fn site_in_disc(disc: &Disc, assumptions: &Assumptions) -> Site {
+    site_in_discs(disc, &[], assumptions)
+}
+
+/// Below this radius (km) every city in a range is a candidate; above it, cities farther from the probe
+/// than the radius divided by the assumed path stretch are candidates only when no nearer one is.
+pub const LIKELY_FLOOR_KM: f64 = 500.0;
+
+/// How far from its probe a range's site most likely is: the radius over the path stretch (a real
+/// path is longer than the great circle), but never less than the radius or [`LIKELY_FLOOR_KM`],
+/// whichever is smaller.
+fn likely_km(disc: &Disc, assumptions: &Assumptions) -> f64 {
+    (disc.radius_km / assumptions.path_stretch.max(1.0)).max(disc.radius_km.min(LIKELY_FLOOR_KM))
+}
+
+/// The site of `disc` placed with the help of other ranges that reached it (`supporting`): among the
+/// cities inside `disc`, those inside the most supporting ranges (the place all of them share, while
+/// one range that reached another site cannot pull the choice away), then iGreedy's score with depth
+/// measured to the nearest edge of those ranges. Cities within [`likely_km`] of the probe go first: a
+/// probe 15 ms from its site is rarely 1,500 km from it, and the most populous city at the edge of a
+/// large range is a poor guess.
+pub(crate) fn site_in_discs(disc: &Disc, supporting: &[&Disc], assumptions: &Assumptions) -> Site {
+    let mut candidates = candidates_in(disc);
+    let likely = likely_km(disc, assumptions);
+    let near = |candidate: &Candidate| {
+        distance_km(
+            disc.centre,
+            unit_vector(candidate.city.lat, candidate.city.lon),
+        ) <= likely
+    };
+    if candidates.iter().any(near) {
+        candidates.retain(near);
+    }
+    if !supporting.is_empty() {
+        let within: Vec<Vec<&Disc>> = candidates
+            .iter()
+            .map(|candidate| {
+                let point = unit_vector(candidate.city.lat, candidate.city.lon);
+                supporting
+                    .iter()
+                    .copied()
+                    .filter(|other| other.contains(point))
+                    .collect()
+            })
+            .collect();
+        let most = within.iter().map(Vec::len).max().unwrap_or(0);
+        candidates = candidates
+            .into_iter()
+            .zip(within)
+            .filter(|(_, within)| within.len() == most)
+            .map(|(candidate, within)| {
+                let point = unit_vector(candidate.city.lat, candidate.city.lon);
+                let depth_km = within
+                    .iter()
+                    .map(|other| other.depth_km(point))
+                    .fold(candidate.depth_km, f64::min);
+                Candidate {
+                    city: candidate.city,
+                    depth_km,
+                }
+            })
+            .collect();
+    }
+    let (lat, lon, city, inside) = match likely_city(&candidates, assumptions.population_weight) {
         Some(city) => (city.lat, city.lon, Some(city), true),
         None => (
             disc.lat,
@@ -133,6 +189,7 @@ pub(crate) fn site_in_disc(disc: &Disc, population_weight: f64) -> Site {
         evidence_id: disc.id.clone(),
         evidence_rtt_ms: disc.rtt_min_ms,
         vantages: Vec::new(),
+        seen_from_one_place: false,
     }
 }
 
@@ -141,6 +198,19 @@ mod tests {
     use super::*;
     use crate::infer::disc::{discs, independent_set};
     use crate::infer::{Assumptions, Observation};
+
+    fn anycast_sites(d: &[Disc], evidence: &[usize], population_weight: f64) -> Vec<Site> {
+        let assumptions = Assumptions {
+            population_weight,
+            ..Assumptions::default()
+        };
+        let mut sites: Vec<Site> = evidence
+            .iter()
+            .map(|&position| site_in_disc(&d[position], &assumptions))
+            .collect();
+        assign_vantages(d, evidence, &mut sites);
+        sites
+    }
 
     #[test]
     fn population_alone_and_depth_alone_pick_differently() {

@@ -89,7 +89,7 @@ fn local_answers_on_three_continents_each_seen_from_two_places_are_anycast() {
 }
 
 #[test]
-fn two_sites_seen_from_two_places_stay_anycast_and_a_site_seen_from_one_is_not_counted() {
+fn sites_seen_from_one_place_count_only_when_fast_and_say_so() {
     let observations = [
         at("ams", 52.35, 4.90, 1.4),
         at("utrecht", 52.09, 5.12, 3.0),
@@ -100,39 +100,76 @@ fn two_sites_seen_from_two_places_stay_anycast_and_a_site_seen_from_one_is_not_c
         // Two probes of one host share a position in São Paulo: one location, however many probes.
         at("sao-paulo-1", -23.55, -46.63, 2.0),
         at("sao-paulo-2", -23.55, -46.63, 2.2),
+        // Johannesburg answers in 15 ms: a range 1,500 km wide, too wide to count from one place.
+        at("johannesburg", -26.20, 28.05, 15.0),
     ];
     let inference = infer(&observations, &Assumptions::default());
-    assert_eq!(inference.verdict, Verdict::Anycast { sites: 2 });
-    let evidence: Vec<&str> = inference
+    // Two sites are proven from two places each; Tokyo and São Paulo, fast and holding neither, are
+    // counted too, marked as resting on one place.
+    assert_eq!(inference.verdict, Verdict::Anycast { sites: 4 });
+    let sites: Vec<(&str, bool)> = inference
         .sites
         .iter()
-        .map(|site| site.evidence_id.as_str())
+        .map(|site| (site.evidence_id.as_str(), site.seen_from_one_place))
         .collect();
-    assert_eq!(evidence, vec!["syd", "ams"]);
+    assert_eq!(
+        sites,
+        vec![
+            ("syd", false),
+            ("ams", false),
+            ("tokyo", true),
+            ("sao-paulo-1", true)
+        ]
+    );
+    let sao_paulo = &inference.sites[3];
+    assert_eq!(sao_paulo.city.as_deref(), Some("São Paulo"));
+    assert_eq!(sao_paulo.vantages, vec!["sao-paulo-1", "sao-paulo-2"]);
     let possible: Vec<&str> = inference
         .evidence
         .uncorroborated_sites
         .iter()
         .map(|site| site.evidence_id.as_str())
         .collect();
-    assert_eq!(possible.len(), 2, "{possible:?}");
-    assert!(possible.contains(&"tokyo"));
-    assert!(possible.contains(&"sao-paulo-1"));
-    let sao_paulo = inference
-        .evidence
-        .uncorroborated_sites
-        .iter()
-        .find(|site| site.evidence_id == "sao-paulo-1")
-        .unwrap();
-    assert_eq!(sao_paulo.vantages, vec!["sao-paulo-1", "sao-paulo-2"]);
+    assert_eq!(possible, vec!["johannesburg"]);
+    for words in [
+        "At least 4 sites: 2 probes' ranges are mutually disjoint",
+        "2 more are seen from one place only",
+        "a wrong registered position could make such a site",
+        "Probe johannesburg suggests one more, not counted",
+    ] {
+        assert!(inference.summary.contains(words), "{}", inference.summary);
+    }
+    assert!(inference.suggestion.unwrap().contains("johannesburg"));
     assert!(
         inference
-            .summary
-            .contains("suggest 2 more, not counted: each rests on one probe's location alone"),
-        "{}",
-        inference.summary
+            .falsifiable_by
+            .iter()
+            .any(|line| line.contains("counted twice"))
     );
-    assert!(inference.suggestion.unwrap().contains("tokyo"));
+}
+
+#[test]
+fn a_site_between_placed_sites_is_found_once_they_are_placed() {
+    // Real PlanetLab rows from the K-root set (tests/fixtures/anycast/k-planetlab.tsv): nodes in
+    // Budapest see a site at 0.9 ms whose range overlaps the Vienna-area ranges; only once the sites
+    // proven by disjoint ranges are placed in their cities does the Budapest range hold none of them.
+    let text = include_str!("../../tests/fixtures/anycast/k-planetlab.tsv");
+    let (observations, _) = parse_observation_table(text);
+    let inference = infer(&observations, &Assumptions::default());
+    let budapest = inference
+        .sites
+        .iter()
+        .find(|site| site.evidence_id == "planet1.elte.hu")
+        .expect("a site proven from the Budapest node");
+    assert_eq!(budapest.city.as_deref(), Some("Budapest"));
+    assert!(budapest.seen_from_one_place);
+    // Nothing is counted twice: no two sites share a city.
+    let cities: std::collections::BTreeSet<_> = inference
+        .sites
+        .iter()
+        .map(|site| site.city.clone())
+        .collect();
+    assert_eq!(cities.len(), inference.sites.len());
 }
 
 #[test]

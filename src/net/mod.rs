@@ -759,6 +759,7 @@ pub async fn run_routing_request(
         cancelled: false,
         lookups: Vec::new(),
         notes: Vec::new(),
+        community_remarks: None,
     };
     let failed = Rc::new(Cell::new(0usize));
     loop {
@@ -792,6 +793,40 @@ pub async fn run_routing_request(
         }
         if round < asked {
             break;
+        }
+    }
+    // The communities the dictionary leaves unexplained: what their ASes' aut-num remarks say, in
+    // one batch of whois calls (failures go to one line of the cell, never to the lookups' table).
+    let (asked, not_asked) = if snapshot.cancelled {
+        (Vec::new(), Vec::new())
+    } else {
+        routing::remark_ases(&snapshot)
+    };
+    if !asked.is_empty() {
+        let total = asked.len();
+        progress(routing::remarks_progress_text(0, total));
+        let done = Rc::new(Cell::new(0usize));
+        let report = progress.clone();
+        let needed = asked
+            .iter()
+            .map(|asn| (RipestatCall::Whois, format!("AS{asn}")))
+            .collect();
+        let fetched_at_unix_ms = js_sys::Date::now() as i64;
+        let lookups = ripestat_round(base, needed, signal.clone(), move |_| {
+            done.set(done.get() + 1);
+            report(routing::remarks_progress_text(done.get(), total));
+        })
+        .await;
+        snapshot.community_remarks = Some(routing::community_remarks(
+            &lookups,
+            not_asked,
+            fetched_at_unix_ms,
+        ));
+        if is_cancelled(signal.as_ref()) {
+            snapshot.cancelled = true;
+            snapshot
+                .notes
+                .push("Cancelled: some aut-num remarks were not read.".to_string());
         }
     }
     if snapshot.lookups.is_empty() && snapshot.cancelled {

@@ -23,7 +23,7 @@ use crate::dns::wire::QueryError;
 use crate::dns::{ClientSubnet, RecordType};
 use crate::ripestat::{
     Origin, announced_prefixes, as_overview, asn_neighbours, looking_glass, network_info,
-    prefix_overview, reverse_dns_ip, routing_status,
+    prefix_overview, reverse_dns_ip, routing_status, whois,
 };
 use crate::settings::Settings;
 
@@ -483,6 +483,8 @@ pub enum RipestatCall {
     RoutingStatus,
     /// Prefix or address → the routes RIS collectors hold (AS paths, communities).
     LookingGlass,
+    /// AS → its registry objects, whose aut-num remarks may say what its communities mean.
+    Whois,
 }
 
 impl RipestatCall {
@@ -496,6 +498,7 @@ impl RipestatCall {
             RipestatCall::AnnouncedPrefixes => "announced-prefixes",
             RipestatCall::RoutingStatus => "routing-status",
             RipestatCall::LookingGlass => "looking-glass",
+            RipestatCall::Whois => "whois",
         }
     }
 
@@ -515,12 +518,14 @@ impl RipestatCall {
             RipestatCall::LookingGlass => looking_glass::url(base, resource),
             RipestatCall::AsOverview
             | RipestatCall::AsnNeighbours
-            | RipestatCall::AnnouncedPrefixes => {
+            | RipestatCall::AnnouncedPrefixes
+            | RipestatCall::Whois => {
                 match asn() {
                     Ok(asn) if self == RipestatCall::AsOverview => as_overview::url(base, asn),
                     Ok(asn) if self == RipestatCall::AsnNeighbours => {
                         asn_neighbours::url(base, asn)
                     }
+                    Ok(asn) if self == RipestatCall::Whois => whois::url(base, asn),
                     Ok(asn) => announced_prefixes::url(base, asn),
                     // Not an AS number (a hand-edited snapshot): the resource goes as written.
                     Err(_) => crate::ripestat::call_url(base, self.name(), resource),
@@ -540,6 +545,7 @@ impl RipestatCall {
             RipestatCall::AnnouncedPrefixes => announced_prefixes::parse(text).map(|_| ()),
             RipestatCall::RoutingStatus => routing_status::parse(text).map(|_| ()),
             RipestatCall::LookingGlass => looking_glass::parse(text).map(|_| ()),
+            RipestatCall::Whois => whois::parse(text).map(|_| ()),
         }
     }
 }

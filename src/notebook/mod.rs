@@ -1171,6 +1171,7 @@ mod tests {
             cancelled: false,
             lookups: Vec::new(),
             notes: Vec::new(),
+            community_remarks: None,
         }
     }
 

@@ -14,6 +14,7 @@ use crate::globalping::request::TestType;
 use crate::infer::{Inference, infer, infer_per_target, parse_observation_table};
 use crate::latency::{LatencyAnalysis, analyse};
 use crate::notebook::hops::snapshot_paths;
+use crate::notebook::routing::RoutingContext;
 use crate::paths::converge::{DEFAULT_WINDOW, converge};
 use crate::paths::trace::HopOrigin;
 
@@ -143,6 +144,7 @@ pub fn markdown(notebook: &Notebook, share_link: Option<&str>) -> String {
                     ));
                     out.push_str(&one_line(&context.summary));
                     out.push('\n');
+                    remarks_paragraph(&mut out, &context);
                 }
                 None => {
                     out.push_str("*A routing context cell that has not looked anything up yet.*\n")
@@ -254,6 +256,30 @@ fn paths_paragraph(out: &mut String, snapshot: &AtlasSnapshot, choices: Inferenc
     }
 }
 
+/// The community meanings a routing cell read in the ASes' own aut-num remarks, each with the
+/// remark line it came from, and the one line on remarks not read.
+fn remarks_paragraph(out: &mut String, context: &RoutingContext) {
+    let meanings = context.remark_meanings();
+    if !meanings.is_empty() {
+        out.push_str("\nCommunity meanings read in the ASes' own aut-num remarks:\n\n");
+        for decoded in meanings {
+            let (Some(meaning), Some(evidence)) = (&decoded.meaning, &decoded.remark) else {
+                continue;
+            };
+            out.push_str(&format!(
+                "- {}: {} ({}: {})\n",
+                code(&decoded.community),
+                one_line(meaning),
+                one_line(&evidence.origin()),
+                code(&evidence.line)
+            ));
+        }
+    }
+    if let Some(note) = &context.remarks_note {
+        out.push_str(&format!("\n*{}*\n", one_line(note)));
+    }
+}
+
 fn table_section(out: &mut String, snapshot: &TableSnapshot, choices: InferenceChoices) {
     let (observations, _) = parse_observation_table(&snapshot.text);
     out.push_str(&format!(
@@ -306,6 +332,14 @@ fn measure_section(out: &mut String, measure: &MeasureCell) {
                     out.push_str(&format!(
                         "- {}: {}\n",
                         one_line(status),
+                        format::counted(*count, "location")
+                    ));
+                }
+                // What observed the probes rather than the target, apart, as the cell shows it.
+                for (why, count) in &verdict.not_counted {
+                    out.push_str(&format!(
+                        "- not counted, {}: {}\n",
+                        one_line(why),
                         format::counted(*count, "location")
                     ));
                 }
@@ -446,7 +480,7 @@ mod tests {
         assert!(report.contains("| 195.69.145.0/24 | 38 |"));
         // The K-root table: anycast, with its lower bound.
         assert!(report.contains("### 338 vantage points"));
-        assert!(report.contains("**What the latencies prove: Anycast: at least 7 sites.**"));
+        assert!(report.contains("**What the latencies prove: Anycast: at least 9 sites.**"));
         assert!(!report.contains("<script"));
     }
 
@@ -484,16 +518,12 @@ mod tests {
         assert!(report.contains("Look &lt;script&gt;alert(1)&lt;/script&gt; here\n"));
     }
 
-    #[test]
-    fn an_http_check_reports_its_verdict_and_counts_per_status() {
-        use crate::globalping::http::{http_rows, http_verdict};
+    /// A notebook of one HTTP Measure now cell whose run received `text`.
+    fn http_notebook(text: &str) -> Notebook {
         use crate::globalping::measurement::parse_measurement;
         use crate::notebook::measure::{MeasureForm, MeasureRun, RunData};
         use crate::notebook::{Cell, CellId};
-        let text =
-            include_str!("../../tests/fixtures/globalping/get-http-measurement-response.json");
         let measurement = parse_measurement(text).unwrap();
-        let verdict = http_verdict(&http_rows(&measurement)).unwrap();
         let cell = MeasureCell {
             form: MeasureForm {
                 test: TestType::Http,
@@ -512,14 +542,24 @@ mod tests {
             })],
             ..MeasureCell::default()
         };
-        let notebook = Notebook {
+        Notebook {
             title: "HTTP".to_string(),
             cells: vec![Cell {
                 id: CellId(1),
                 body: CellBody::Measure(cell),
             }],
-        };
-        let report = markdown(&notebook, None);
+        }
+    }
+
+    #[test]
+    fn an_http_check_reports_its_verdict_and_counts_per_status() {
+        use crate::globalping::http::{http_rows, http_verdict};
+        use crate::globalping::measurement::parse_measurement;
+        let text =
+            include_str!("../../tests/fixtures/globalping/get-http-measurement-response.json");
+        let measurement = parse_measurement(text).unwrap();
+        let verdict = http_verdict(&http_rows(&measurement)).unwrap();
+        let report = markdown(&http_notebook(text), None);
         assert!(report.contains(&format!(
             "### HTTP check of {} (Globalping measurement {})",
             measurement.target, measurement.id
@@ -530,6 +570,45 @@ mod tests {
             "- {status}: {}",
             format::counted(*count, "location")
         )));
+        assert!(!report.contains("not counted"));
+    }
+
+    #[test]
+    fn an_http_report_keeps_a_probes_own_failure_out_of_the_target_counts() {
+        // Results recorded from the probe's tests (tests/fixtures/SOURCES.md) on synthetic probes.
+        let fixture: serde_json::Value = serde_json::from_str(include_str!(
+            "../../tests/fixtures/globalping/http-results-from-probe-and-api-tests.json"
+        ))
+        .unwrap();
+        let result = |name: &str| {
+            fixture["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|entry| entry["name"] == name)
+                .unwrap()["result"]
+                .clone()
+        };
+        let mut results: Vec<serde_json::Value> = (0..9)
+            .map(|_| serde_json::json!({"probe": {"continent": "EU"}, "result": result("server-error")}))
+            .collect();
+        results.push(
+            serde_json::json!({"probe": {"continent": "AS"}, "result": result("resolver-timeout")}),
+        );
+        let text = serde_json::json!({"id": "synthetic", "type": "http", "status": "finished",
+            "target": "example.com", "results": results})
+        .to_string();
+        let report = markdown(&http_notebook(&text), None);
+        assert!(report.contains("- HTTP 500: 9 locations\n"), "{report}");
+        assert!(
+            report
+                .contains("- not counted, resolver failed (the probe's own failure): 1 location\n"),
+            "{report}"
+        );
+        assert!(report.contains(
+            "9 of 10 locations got HTTP 500 from the target; 1 probe could not reach it"
+        ));
+        assert!(!report.contains("HTTP 500: 10"));
     }
 
     #[test]
@@ -555,5 +634,93 @@ mod tests {
         assert!(report.contains(&format!("- **img.alicdn.com A**: {}", verdict.headline)));
         // The throttled Cloudflare query is counted apart, as in the cell.
         assert!(report.contains(verdict.failures.as_deref().unwrap()));
+    }
+
+    #[test]
+    fn a_routing_report_gives_remark_meanings_with_their_lines_and_the_unread_ones_in_one_line() {
+        use crate::notebook::dns::{LookupOutcome, RipestatCall, RipestatLookup};
+        use crate::notebook::routing::{
+            RemarksOutcome, RoutingCell, RoutingRequest, RoutingSnapshot, community_remarks,
+        };
+        use crate::notebook::{Cell, CellId};
+        let record = |call, resource: &str, status, text: &str| {
+            RipestatLookup::of(
+                call,
+                "https://stat.ripe.net",
+                resource,
+                1,
+                LookupOutcome::Response {
+                    status,
+                    text: text.to_string(),
+                },
+            )
+        };
+        // SYNTHETIC edit of the recorded routes: 34854:1000 becomes 60614:200, a community of the
+        // recorded AS60614 aut-num.
+        let glass = include_str!("../../tests/fixtures/ripestat/looking-glass.TRIMMED.json")
+            .replace("34854:1000", "60614:200");
+        let whois =
+            include_str!("../../tests/fixtures/ripestat/whois-AS60614.GENERATED-FROM-REAL.json");
+        let mut snapshot = RoutingSnapshot {
+            resource: "140.78.0.0/16".to_string(),
+            started_at_unix_ms: 1,
+            finished_at_unix_ms: 2,
+            cancelled: false,
+            lookups: vec![record(
+                RipestatCall::LookingGlass,
+                "140.78.0.0/16",
+                200,
+                &glass,
+            )],
+            notes: Vec::new(),
+            community_remarks: Some(community_remarks(
+                &[
+                    record(RipestatCall::Whois, "AS60614", 200, whois),
+                    record(RipestatCall::Whois, "AS1120", 404, "not recorded"),
+                ],
+                vec![26162],
+                2,
+            )),
+        };
+        let notebook = |snapshot: &RoutingSnapshot| Notebook {
+            title: "Routes".to_string(),
+            cells: vec![Cell {
+                id: CellId(1),
+                body: CellBody::Routing(RoutingCell {
+                    request: RoutingRequest {
+                        resource: "140.78.0.0/16".to_string(),
+                    },
+                    snapshot: Some(std::rc::Rc::new(snapshot.clone())),
+                }),
+            }],
+        };
+        let report = markdown(&notebook(&snapshot), None);
+        assert!(
+            report.contains(
+                "Community meanings read in the ASes' own aut-num remarks:\n\n- `60614:200`: Learned \
+                 from Upstream (from the aut-num remarks of AS60614 (source: RIPE via RIPEstat whois): \
+                 `60614:200 Learned from Upstream`)\n"
+            ),
+            "{report}"
+        );
+        assert!(report.contains(
+            "\n*Aut-num remarks not read for AS1120 (HTTP 404 from RIPEstat: the call failed; try \
+             again later); not asked for AS26162 (at most 10 ASes per look-up).*\n"
+        ));
+        // A shared notebook's stored meaning and line are text in the report, whatever they hold.
+        if let Some(remarks) = snapshot.community_remarks.as_mut()
+            && let RemarksOutcome::Read { aut_nums } = &mut remarks.ases[0].outcome
+        {
+            let meaning = &mut aut_nums[0].meanings[6];
+            assert_eq!(meaning.key, "60614:200");
+            meaning.meaning = "Up <img src=x onerror=alert(1)> [a](javascript:1)".to_string();
+            meaning.line = "60614:200 `` ` <b>\n\n<script>".to_string();
+        }
+        let report = markdown(&notebook(&snapshot), None);
+        assert!(report.contains(
+            "- `60614:200`: Up &lt;img src=x onerror=alert(1)&gt; &#91;a&#93;(javascript:1) (from \
+             the aut-num remarks of AS60614 (source: RIPE via RIPEstat whois): ```60614:200 `` ` \
+             <b> <script>```)\n"
+        ), "{report}");
     }
 }

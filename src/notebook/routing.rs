@@ -4,6 +4,9 @@
 //! its origin AS is only known from the first) and everything the cell shows (origin and holder,
 //! announced prefixes, visibility, neighbours, looking-glass routes with decoded communities, the
 //! summary line) are derived from the stored responses, so a shared link shows the same offline.
+//! Communities the dictionary does not explain send one more batch of `whois` calls, one per
+//! community AS (`remark_ases`); of those replies only the meanings read in the aut-num remarks are
+//! kept (`CommunityRemarks`), each with its remark line.
 //! No I/O: `net` sends what is asked and hands back what came.
 
 use std::fmt;
@@ -13,12 +16,14 @@ use serde::{Deserialize, Serialize};
 
 use super::dns::{LookupOutcome, RipestatCall, RipestatLookup, response_text};
 use crate::paths::communities::{self, Decoded};
+use crate::paths::remarks::{self, AutNumMeanings};
 use crate::ripestat::announced_prefixes::{self, AnnouncedPrefixes};
 use crate::ripestat::as_overview::{self, AsOverview};
 use crate::ripestat::asn_neighbours::{self, AsnNeighbours, Neighbour, Side};
 use crate::ripestat::looking_glass::{self, LookingGlass};
 use crate::ripestat::prefix_overview::{self, PrefixOverview};
 use crate::ripestat::routing_status::{self, RoutingStatus, Visibility};
+use crate::ripestat::whois;
 use crate::ripestat::{Asn, RipestatError};
 
 /// Origin ASes of one prefix looked up further, at most: more than this is a multi-origin mess the
@@ -28,6 +33,10 @@ pub const MAX_ORIGINS: usize = 3;
 pub const PREFIXES_SHOWN: usize = 10;
 /// Neighbours named in the summary line, per side.
 const SUMMARY_NEIGHBOURS: usize = 5;
+/// Community ASes whose aut-num remarks one look-up reads, at most: a collector's routes carry the
+/// communities of a dozen networks, each `whois` reply can run to megabytes for a large carrier, and
+/// RIPEstat is a shared public service.
+pub const MAX_REMARK_ASES: usize = 10;
 
 /// A routing-context cell: the request and the snapshot it produced.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -230,6 +239,188 @@ pub struct RoutingSnapshot {
     pub lookups: Vec<RipestatLookup>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// What the aut-num remarks of the communities' ASes say (added after the first file format;
+    /// absent in older notebooks, which read unchanged and show the dictionary's meanings only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community_remarks: Option<CommunityRemarks>,
+}
+
+/// The community meanings read in aut-num remarks (RIPEstat `whois`), per community AS asked.
+///
+/// Unlike the other calls, the replies are not kept as received: a carrier's aut-num lists its
+/// whole import and export policy (megabytes for some), far too much for a share link. What the
+/// remark reader took from them is kept instead, each meaning with the exact line it was read in,
+/// so the evidence travels and a reader can check it against the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CommunityRemarks {
+    #[serde(default)]
+    pub fetched_at_unix_ms: i64,
+    #[serde(default)]
+    pub ases: Vec<AsRemarks>,
+    /// Community ASes beyond `MAX_REMARK_ASES`, not asked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_asked: Vec<u32>,
+}
+
+/// One community AS asked: the call made and what it gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AsRemarks {
+    pub asn: u32,
+    pub url: String,
+    pub outcome: RemarksOutcome,
+}
+
+/// What the `whois` call about one AS gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RemarksOutcome {
+    /// The reply was read: the meanings of each aut-num object of the AS (none when it has no
+    /// aut-num in RIPEstat's answer).
+    Read { aut_nums: Vec<AutNumMeanings> },
+    /// The call failed or its reply could not be used; why, for the one line that lists failures.
+    Failed { reason: String },
+}
+
+impl CommunityRemarks {
+    /// Every aut-num read, for the decoder.
+    pub fn books(&self) -> Vec<AutNumMeanings> {
+        self.ases
+            .iter()
+            .flat_map(|asked| match &asked.outcome {
+                RemarksOutcome::Read { aut_nums } => aut_nums.clone(),
+                RemarksOutcome::Failed { .. } => Vec::new(),
+            })
+            .collect()
+    }
+}
+
+/// The remarks of one AS from its `whois` lookup: the meanings of each of its aut-num objects, or
+/// why there are none.
+pub fn remarks_of(asn: u32, lookup: &RipestatLookup) -> AsRemarks {
+    let outcome = match (problem_of(lookup), response_text(lookup)) {
+        (None, Some(text)) => match whois::parse(text) {
+            Ok(reply) => RemarksOutcome::Read {
+                aut_nums: reply.aut_nums(asn).iter().map(remarks::read).collect(),
+            },
+            Err(error) => RemarksOutcome::Failed {
+                reason: error.to_string(),
+            },
+        },
+        (Some(reason), _) => RemarksOutcome::Failed { reason },
+        (None, None) => RemarksOutcome::Failed {
+            reason: "no reply".to_string(),
+        },
+    };
+    AsRemarks {
+        asn,
+        url: lookup.url.clone(),
+        outcome,
+    }
+}
+
+/// The `whois` lookups of one batch (`call` Whois, `resource` "AS<n>") as the snapshot keeps them.
+pub fn community_remarks(
+    lookups: &[RipestatLookup],
+    not_asked: Vec<u32>,
+    fetched_at_unix_ms: i64,
+) -> CommunityRemarks {
+    CommunityRemarks {
+        fetched_at_unix_ms,
+        ases: lookups
+            .iter()
+            .filter(|lookup| lookup.call == RipestatCall::Whois)
+            .filter_map(|lookup| {
+                let asn = Resource::parse(&lookup.resource)
+                    .ok()
+                    .and_then(|r| match r {
+                        Resource::Asn(asn) => Some(asn),
+                        _ => None,
+                    })?;
+                Some(remarks_of(asn, lookup))
+            })
+            .collect(),
+        not_asked,
+    }
+}
+
+/// The community ASes whose aut-num remarks a look-up should read: those of the routes' communities
+/// the dictionary does not explain, that have registry entries at all (not private or documentation
+/// numbers), each once in the order the routes show them, and not read already. The first
+/// `MAX_REMARK_ASES` are to be asked; the rest are returned apart, to be named as not asked.
+pub fn remark_ases(snapshot: &RoutingSnapshot) -> (Vec<u32>, Vec<u32>) {
+    let glass = parsed(
+        &snapshot.lookups,
+        RipestatCall::LookingGlass,
+        &snapshot.resource,
+        looking_glass::parse,
+    );
+    let done: Vec<u32> = snapshot
+        .community_remarks
+        .iter()
+        .flat_map(|remarks| remarks.ases.iter().map(|asked| asked.asn))
+        .collect();
+    let mut wanted: Vec<u32> = Vec::new();
+    for route in glass.iter().flat_map(|glass| glass.routes()) {
+        let unexplained = route
+            .communities
+            .iter()
+            .map(|c| communities::decode(*c))
+            .chain(
+                route
+                    .large_communities
+                    .iter()
+                    .map(|c| communities::decode_large(*c)),
+            )
+            .filter(|decoded| decoded.meaning.is_none())
+            .filter_map(|decoded| decoded.asn);
+        for asn in unexplained {
+            if communities::has_registry_entry(asn)
+                && !done.contains(&asn)
+                && !wanted.contains(&asn)
+            {
+                wanted.push(asn);
+            }
+        }
+    }
+    let rest = wanted.split_off(wanted.len().min(MAX_REMARK_ASES));
+    (wanted, rest)
+}
+
+/// The one line about the remarks that could not be read or were not asked ("Aut-num remarks not
+/// read for AS1120, AS15692 (HTTP 404 from RIPEstat: …); not asked for AS6908 (at most 10 ASes per
+/// look-up)"). Never a finding: it says what the meanings shown could not draw on.
+pub fn remarks_note(remarks: &CommunityRemarks) -> Option<String> {
+    // Failures grouped by reason, in the order they first occur.
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for asked in &remarks.ases {
+        if let RemarksOutcome::Failed { reason } = &asked.outcome {
+            let name = format!("AS{}", asked.asn);
+            match groups.iter_mut().find(|(r, _)| *r == reason.as_str()) {
+                Some((_, names)) => names.push(name),
+                None => groups.push((reason.as_str(), vec![name])),
+            }
+        }
+    }
+    let mut parts: Vec<String> = Vec::new();
+    if !groups.is_empty() {
+        let failed: Vec<String> = groups
+            .iter()
+            .map(|(reason, names)| format!("{} ({reason})", names.join(", ")))
+            .collect();
+        parts.push(format!("not read for {}", failed.join("; ")));
+    }
+    if !remarks.not_asked.is_empty() {
+        let names: Vec<String> = remarks
+            .not_asked
+            .iter()
+            .map(|asn| format!("AS{asn}"))
+            .collect();
+        parts.push(format!(
+            "not asked for {} (at most {MAX_REMARK_ASES} ASes per look-up)",
+            names.join(", ")
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("Aut-num remarks {}.", parts.join("; ")))
 }
 
 fn find<'a>(
@@ -413,7 +604,7 @@ pub struct CollectorRoutes {
     pub routes: Vec<RouteRow>,
 }
 
-fn collectors(glass: &LookingGlass) -> Vec<CollectorRoutes> {
+fn collectors(glass: &LookingGlass, remarks: &[AutNumMeanings]) -> Vec<CollectorRoutes> {
     glass
         .collectors
         .iter()
@@ -430,12 +621,12 @@ fn collectors(glass: &LookingGlass) -> Vec<CollectorRoutes> {
                     communities: route
                         .communities
                         .iter()
-                        .map(|c| communities::decode(*c))
+                        .map(|c| communities::decode_with(*c, remarks))
                         .chain(
                             route
                                 .large_communities
                                 .iter()
-                                .map(|c| communities::decode_large(*c)),
+                                .map(|c| communities::decode_large_with(*c, remarks)),
                         )
                         .collect(),
                 })
@@ -459,9 +650,29 @@ pub struct RoutingContext {
     pub status: Option<RoutingStatus>,
     pub collectors: Vec<CollectorRoutes>,
     pub summary: String,
+    /// The one line on aut-num remarks not read or not asked, when there are such.
+    pub remarks_note: Option<String>,
 }
 
 impl RoutingContext {
+    /// Every community of the routes whose meaning was read in aut-num remarks, each once, in the
+    /// order the routes show them.
+    pub fn remark_meanings(&self) -> Vec<&Decoded> {
+        let mut seen: Vec<&Decoded> = Vec::new();
+        for decoded in self
+            .collectors
+            .iter()
+            .flat_map(|c| &c.routes)
+            .flat_map(|r| &r.communities)
+            .filter(|d| d.remark.is_some())
+        {
+            if !seen.iter().any(|s| s.community == decoded.community) {
+                seen.push(decoded);
+            }
+        }
+        seen
+    }
+
     /// The visibility of the resource's address family (both for an AS: IPv4 first).
     pub fn visibility(&self) -> Vec<(&'static str, Visibility)> {
         let Some(status) = &self.status else {
@@ -668,9 +879,17 @@ impl RoutingSnapshot {
                 query,
                 looking_glass::parse,
             )
-            .map(|glass| collectors(&glass))
+            .map(|glass| {
+                let books = self
+                    .community_remarks
+                    .as_ref()
+                    .map(CommunityRemarks::books)
+                    .unwrap_or_default();
+                collectors(&glass, &books)
+            })
             .unwrap_or_default(),
             summary: String::new(),
+            remarks_note: self.community_remarks.as_ref().and_then(remarks_note),
         };
         context.summary = summary(&context);
         context
@@ -711,6 +930,11 @@ pub fn progress_text(done: usize, planned: usize, failed: usize) -> String {
     text
 }
 
+/// "Reading aut-num remarks for community meanings (RIPEstat whois): 3 / 10", for the progress line.
+pub fn remarks_progress_text(done: usize, planned: usize) -> String {
+    format!("Reading aut-num remarks for community meanings (RIPEstat whois): {done} / {planned}")
+}
+
 /// Whether a lookup counts as failed for the progress line.
 pub fn lookup_failed(lookup: &RipestatLookup) -> bool {
     problem_of(lookup).is_some()
@@ -725,6 +949,7 @@ mod tests {
     const STATUS: &str = include_str!("../../tests/fixtures/ripestat/routing-status.json");
     const NEIGHBOURS: &str = include_str!("../../tests/fixtures/ripestat/asn-neighbours.json");
     const GLASS: &str = include_str!("../../tests/fixtures/ripestat/looking-glass.TRIMMED.json");
+    const PREFIX_WHOIS: &str = include_str!("../../tests/fixtures/ripestat/whois.json");
 
     fn lookup(call: RipestatCall, resource: &str, status: u16, text: &str) -> RipestatLookup {
         RipestatLookup::of(
@@ -898,6 +1123,7 @@ mod tests {
                 neighbours,
             ],
             notes: Vec::new(),
+            community_remarks: None,
         }
     }
 
@@ -996,6 +1222,7 @@ mod tests {
                 GLASS,
             )],
             notes: Vec::new(),
+            community_remarks: None,
         };
         let context = snapshot.context();
         assert!(!context.is_asn);
@@ -1052,6 +1279,219 @@ mod tests {
         assert_eq!(context.rows.len(), 1);
         assert!(context.rows[0].problem.is_some());
         assert!(context.summary.contains("origin AS not known"));
+    }
+
+    const WHOIS_60614: &str =
+        include_str!("../../tests/fixtures/ripestat/whois-AS60614.GENERATED-FROM-REAL.json");
+    const WHOIS_8283: &str =
+        include_str!("../../tests/fixtures/ripestat/whois-AS8283.GENERATED-FROM-REAL.json");
+
+    fn glass_snapshot(glass: &str) -> RoutingSnapshot {
+        RoutingSnapshot {
+            resource: "140.78.0.0/16".into(),
+            lookups: vec![lookup(
+                RipestatCall::LookingGlass,
+                "140.78.0.0/16",
+                200,
+                glass,
+            )],
+            ..as3333_snapshot(lookup(RipestatCall::AsOverview, "x", 200, ""))
+        }
+    }
+
+    #[test]
+    fn the_communities_the_dictionary_leaves_unexplained_name_at_most_ten_ases_in_route_order() {
+        let mut snapshot = glass_snapshot(GLASS);
+        let (asked, not_asked) = remark_ases(&snapshot);
+        // Listed independently with Python: the public ASes of the recorded routes' communities in
+        // the order the routes show them (the private 65100–65105 are left out).
+        assert_eq!(
+            asked,
+            [
+                34854, 59919, 1120, 1853, 33891, 50673, 15692, 8218, 6908, 38008
+            ]
+        );
+        assert_eq!(not_asked, [53427, 26162]);
+        // An AS already read is not asked again; the next ones move up.
+        snapshot.community_remarks = Some(community_remarks(
+            &[lookup(RipestatCall::Whois, "AS34854", 404, "not recorded")],
+            Vec::new(),
+            3,
+        ));
+        let (asked, not_asked) = remark_ases(&snapshot);
+        assert_eq!(asked[0], 59919);
+        assert_eq!(asked.len(), MAX_REMARK_ASES);
+        assert_eq!(not_asked, [26162]);
+        // An AS resource has no routes, so nothing to read.
+        assert_eq!(
+            remark_ases(&as3333_snapshot(lookup(
+                RipestatCall::AsnNeighbours,
+                "AS3333",
+                200,
+                NEIGHBOURS
+            ))),
+            (Vec::new(), Vec::new())
+        );
+    }
+
+    #[test]
+    fn remark_meanings_decode_the_routes_and_failures_make_one_line_not_a_finding() {
+        // SYNTHETIC edit of the recorded routes: 34854:1000 becomes 60614:200 and 59919:65002
+        // becomes 8283:150, so communities of the two recorded aut-nums appear on them.
+        let glass = GLASS
+            .replace("34854:1000", "60614:200")
+            .replace("59919:65002", "8283:150");
+        let mut snapshot = glass_snapshot(&glass);
+        let before = snapshot.context().summary;
+        let (asked, not_asked) = remark_ases(&snapshot);
+        assert_eq!(&asked[..2], [60614, 8283]);
+        let lookups: Vec<RipestatLookup> = asked
+            .iter()
+            .map(|asn| {
+                let resource = format!("AS{asn}");
+                match asn {
+                    60614 => lookup(RipestatCall::Whois, &resource, 200, WHOIS_60614),
+                    8283 => lookup(RipestatCall::Whois, &resource, 200, WHOIS_8283),
+                    // The prefix reply names no aut-num: read, with nothing in it.
+                    1120 => lookup(RipestatCall::Whois, &resource, 200, PREFIX_WHOIS),
+                    _ => lookup(RipestatCall::Whois, &resource, 404, "not recorded"),
+                }
+            })
+            .collect();
+        snapshot.community_remarks = Some(community_remarks(&lookups, not_asked, 5));
+        let remarks = snapshot.community_remarks.as_ref().unwrap();
+        assert_eq!(remarks.ases.len(), 10);
+        assert_eq!(
+            remarks.ases[0].url,
+            "https://stat.ripe.net/data/whois/data.json?resource=AS60614&sourceapp=vantage"
+        );
+        assert!(
+            matches!(&remarks.ases[2].outcome, RemarksOutcome::Read { aut_nums } if aut_nums.is_empty())
+        );
+
+        let context = snapshot.context();
+        let first = &context.collectors[0].routes[0].communities[0];
+        assert_eq!(first.community, "60614:200");
+        assert_eq!(first.meaning.as_deref(), Some("Learned from Upstream"));
+        let evidence = first.remark.as_ref().unwrap();
+        assert_eq!(evidence.line, "60614:200 Learned from Upstream");
+        assert_eq!(
+            evidence.origin(),
+            "from the aut-num remarks of AS60614 (source: RIPE via RIPEstat whois)"
+        );
+        assert_eq!(
+            first.source.as_deref(),
+            Some("from the aut-num remarks of AS60614 (source: RIPE via RIPEstat whois)")
+        );
+        let meanings: Vec<(&str, &str)> = context
+            .remark_meanings()
+            .iter()
+            .map(|d| {
+                (
+                    d.community.as_str(),
+                    d.remark.as_ref().unwrap().line.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            meanings,
+            [
+                ("60614:200", "60614:200 Learned from Upstream"),
+                (
+                    "8283:150",
+                    "8283:150  | 8283:1:150 | Set LOCAL_PREF to 150 (default is 100)"
+                )
+            ]
+        );
+        // Everything else reads as before, and the summary (the finding) is unchanged.
+        assert_eq!(context.summary, before);
+        assert!(
+            context
+                .rows
+                .iter()
+                .all(|row| row.call != RipestatCall::Whois)
+        );
+        assert_eq!(
+            context.remarks_note.as_deref(),
+            Some(
+                "Aut-num remarks not read for AS1853, AS33891, AS50673, AS15692, AS8218, AS6908, \
+                 AS38008 (HTTP 404 from RIPEstat: the call failed; try again later); not asked for \
+                 AS53427, AS26162 (at most 10 ASes per look-up)."
+            )
+        );
+
+        // The snapshot travels with its meanings and reads back the same; one without them (an
+        // older notebook) reads too and shows the dictionary's meanings only.
+        let text = serde_json::to_string(&snapshot).unwrap();
+        assert!(text.contains(r#""community_remarks""#));
+        assert!(
+            !text.contains("as-block"),
+            "only the meanings are kept, not the replies"
+        );
+        let back: RoutingSnapshot = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, snapshot);
+        assert_eq!(back.context(), context);
+        let mut old: serde_json::Value = serde_json::from_str(&text).unwrap();
+        old.as_object_mut().unwrap().remove("community_remarks");
+        let old: RoutingSnapshot = serde_json::from_value(old).unwrap();
+        assert_eq!(old.community_remarks, None);
+        let plain = &old.context().collectors[0].routes[0].communities[0];
+        assert_eq!(plain.meaning, None);
+        assert_eq!(
+            plain.note,
+            "AS60614 community 60614:200, meaning not in the dictionary"
+        );
+    }
+
+    #[test]
+    fn a_reply_that_does_not_read_is_a_failure_with_its_reason() {
+        let failed = remarks_of(
+            64500,
+            &lookup(
+                RipestatCall::Whois,
+                "AS64500",
+                200,
+                r#"{"status":"ok","data":{}}"#,
+            ),
+        );
+        assert_eq!(
+            failed.outcome,
+            RemarksOutcome::Failed {
+                reason: "RIPEstat's reply lacks its \"records\" and \"irr_records\" lists"
+                    .to_string()
+            }
+        );
+        let unreachable = RipestatLookup {
+            outcome: LookupOutcome::Failed {
+                reason: "Could not reach RIPEstat".into(),
+            },
+            ..lookup(RipestatCall::Whois, "AS1", 200, "")
+        };
+        assert_eq!(
+            remarks_of(1, &unreachable).outcome,
+            RemarksOutcome::Failed {
+                reason: "Could not reach RIPEstat".into()
+            }
+        );
+        // A lookup of another call, or about something that is not an AS, is not a remark.
+        let others = community_remarks(
+            &[
+                lookup(RipestatCall::AsOverview, "AS1", 200, AS_OVERVIEW),
+                lookup(RipestatCall::Whois, "192.0.2.0/24", 200, PREFIX_WHOIS),
+            ],
+            vec![7],
+            1,
+        );
+        assert!(others.ases.is_empty());
+        assert_eq!(
+            remarks_note(&others).as_deref(),
+            Some("Aut-num remarks not asked for AS7 (at most 10 ASes per look-up).")
+        );
+        assert_eq!(remarks_note(&CommunityRemarks::default()), None);
+        assert_eq!(
+            remarks_progress_text(3, 10),
+            "Reading aut-num remarks for community meanings (RIPEstat whois): 3 / 10"
+        );
     }
 
     #[test]

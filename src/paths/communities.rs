@@ -1,14 +1,18 @@
 //! BGP communities: parsing of standard (RFC 1997, `asn:value`) and large (RFC 8092,
 //! `global:local1:local2`) communities, and their meanings where a dictionary can be shipped with its
 //! source. The dictionary holds the IANA well-known communities and a few operators' published
-//! schemes, each entry with the URL it was read at; anything else is decoded by structure only ("AS3356
-//! community 3356:2001, meaning not in the dictionary"), never guessed.
+//! schemes, each entry with the URL it was read at; what the dictionary lacks may be read in the
+//! community's AS's own aut-num remarks when they were fetched (`paths::remarks`), shown with the
+//! remark line; anything else is decoded by structure only ("AS3356 community 3356:2001, meaning not
+//! in the dictionary"), never guessed.
 //!
 //! Pure core: no I/O, never panics; text that is not a community is `None`.
 
 use std::fmt;
 
 use serde::Serialize;
+
+use super::remarks::{AutNumMeanings, Found, find_large, find_standard};
 
 /// A standard community: 32 bits written as two 16-bit halves, by convention the AS that defines it
 /// and a value (RFC 1997 §"Community Attribute").
@@ -225,8 +229,88 @@ pub struct Decoded {
     pub meaning: Option<String>,
     /// Where the meaning was read.
     pub source: Option<String>,
+    /// When the meaning comes from the AS's aut-num remarks: the line it was read in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<RemarkEvidence>,
     /// One plain sentence for a reader, with the meaning or what the structure alone says.
     pub note: String,
+}
+
+/// The aut-num remark a meaning was read in: whose, which registry, and the line as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RemarkEvidence {
+    pub asn: u32,
+    /// The registry the aut-num came from ("RIPE", "RADB", "LEVEL3").
+    pub registry: String,
+    /// The pattern the line gives (`8283:2:nnn`), which may cover more than this community.
+    pub key: String,
+    /// The remark line exactly as received.
+    pub line: String,
+}
+
+impl RemarkEvidence {
+    /// "from the aut-num remarks of AS3356 (source: LEVEL3 via RIPEstat whois)": said before the line.
+    pub fn origin(&self) -> String {
+        format!(
+            "from the aut-num remarks of AS{} (source: {} via RIPEstat whois)",
+            self.asn, self.registry
+        )
+    }
+}
+
+/// A decoding whose meaning was read in aut-num remarks.
+fn from_remark(text: String, asn: u32, found: Found<'_>) -> Decoded {
+    let evidence = RemarkEvidence {
+        asn: found.asn,
+        registry: found.source.to_string(),
+        key: found.meaning.key.clone(),
+        line: found.meaning.line.clone(),
+    };
+    let origin = evidence.origin();
+    Decoded {
+        note: format!(
+            "{text}: {} ({origin}: {})",
+            found.meaning.meaning, found.meaning.line
+        ),
+        community: text,
+        asn: Some(asn),
+        meaning: Some(found.meaning.meaning.clone()),
+        source: Some(origin),
+        remark: Some(evidence),
+    }
+}
+
+/// Decodes a standard community with the dictionary, else with the aut-num remarks read for its AS
+/// (`remarks` may hold any ASes'), else by its structure.
+pub fn decode_with(community: Community, remarks: &[AutNumMeanings]) -> Decoded {
+    let decoded = decode(community);
+    if decoded.meaning.is_some() {
+        return decoded;
+    }
+    match find_standard(remarks, community) {
+        Some(found) => from_remark(decoded.community, u32::from(community.asn), found),
+        None => decoded,
+    }
+}
+
+/// Decodes a large community with the aut-num remarks read for its global administrator, else by
+/// its structure.
+pub fn decode_large_with(community: LargeCommunity, remarks: &[AutNumMeanings]) -> Decoded {
+    let decoded = decode_large(community);
+    match find_large(remarks, community) {
+        Some(found) => from_remark(decoded.community, community.global, found),
+        None => decoded,
+    }
+}
+
+/// Whether an AS's own registry objects could say what its communities mean: not AS 0 or AS_TRANS
+/// (RFC 6793), not documentation (RFC 5398), private-use (RFC 6996) or reserved numbers.
+pub fn has_registry_entry(asn: u32) -> bool {
+    !(asn == 0
+        || asn == 23_456
+        || (64_496..=131_071).contains(&asn)
+        || is_private_asn(asn)
+        || asn == u32::MAX)
 }
 
 /// Private-use AS numbers (RFC 6996 §5: 64512–65534 in 16 bits).
@@ -250,6 +334,7 @@ pub fn decode(community: Community) -> Decoded {
             asn: (community.asn != 65535).then_some(u32::from(community.asn)),
             meaning: Some(entry.meaning.to_string()),
             source: Some(entry.source.to_string()),
+            remark: None,
             note: format!("{text}: {}", entry.meaning),
         };
     }
@@ -274,6 +359,7 @@ pub fn decode(community: Community) -> Decoded {
         asn: (community.asn != 0 && community.asn != 65535).then_some(asn),
         meaning: None,
         source: None,
+        remark: None,
         note,
     }
 }
@@ -299,6 +385,7 @@ pub fn decode_large(community: LargeCommunity) -> Decoded {
         asn: Some(community.global),
         meaning: None,
         source: None,
+        remark: None,
         note,
     }
 }
@@ -407,6 +494,59 @@ mod tests {
             decoded.note,
             "AS26162 large community 26162:0:6939 (functions 0:6939), meaning not in the dictionary"
         );
+    }
+
+    #[test]
+    fn the_dictionary_comes_first_then_the_remarks_of_the_communitys_own_as() {
+        use crate::paths::remarks;
+        use crate::ripestat::whois;
+        let reply = whois::parse(include_str!(
+            "../../tests/fixtures/ripestat/whois-AS8283.GENERATED-FROM-REAL.json"
+        ))
+        .unwrap();
+        let books = [remarks::read(&reply.aut_nums(8283)[0])];
+        let read = decode_with(Community::parse("8283:50").unwrap(), &books);
+        assert_eq!(
+            read.meaning.as_deref(),
+            Some("Set LOCAL_PREF to 50 (default is 100)")
+        );
+        assert_eq!(read.asn, Some(8283));
+        assert_eq!(
+            read.note,
+            "8283:50: Set LOCAL_PREF to 50 (default is 100) (from the aut-num remarks of AS8283 \
+             (source: RIPE via RIPEstat whois): 8283:50   | 8283:1:50  | Set LOCAL_PREF to 50 \
+             (default is 100))"
+        );
+        // AS8283's row for 65535:666 is not AS8283's to define: the RFC meaning stands.
+        let blackhole = decode_with(Community::parse("65535:666").unwrap(), &books);
+        assert!(blackhole.meaning.unwrap().starts_with("BLACKHOLE"));
+        assert_eq!(blackhole.remark, None);
+        // One AS's remarks never explain another's communities.
+        assert_eq!(
+            decode_with(Community::parse("8284:50").unwrap(), &books).meaning,
+            None
+        );
+        let large = decode_large_with(LargeCommunity::parse("8283:4:174").unwrap(), &books);
+        assert_eq!(
+            large.meaning.as_deref(),
+            Some("Do not export to peer AS nnn")
+        );
+        assert_eq!(large.remark.map(|r| r.key).as_deref(), Some("8283:4:nnn"));
+        for (asn, expected) in [
+            (3356, true),
+            (8283, true),
+            (131_072, true),
+            (0, false),
+            (23_456, false),
+            (64_496, false),
+            (64_512, false),
+            (65_535, false),
+            (65_551, false),
+            (4_200_000_000, false),
+            (u32::MAX, false),
+        ] {
+            assert_eq!(has_registry_entry(asn), expected, "AS{asn}");
+        }
     }
 
     #[test]

@@ -77,6 +77,11 @@ const MAX_LABEL_LENGTH: usize = 63;
 /// the names of operators and their backbones. Several are also airport codes (`bar`, `gig`, `acc`,
 /// `asr`, `cpe`, `cor`, `cbr`, `int`, `res`, `bun`, `lnk`, `poo`, `cab`), which is why they are here.
 ///
+/// `cix` is the exchange brand of DE-CIX (and BCIX, ECIX, KCIX, CIX Zagreb…), which members write into
+/// the names of their routers on its peering LANs (`de-cix10.net.google.com`, `de-cix.as42456.net`):
+/// split on the hyphen, it read as CIX, Chiclayo in Peru. Scored against router names on IXP LANs
+/// (`examples/hint_eval.rs`), it was the most frequent wrong hint.
+///
 /// ICAO codes were checked the same way: the 1,690 four-letter codes of the table against these stop
 /// words, against about 280 four-letter words of router names (roles, interfaces, access technologies,
 /// protocols, vendors, operators) and against every four-letter token of the host names in
@@ -108,6 +113,7 @@ pub const STOP_WORDS: &[&str] = &[
     "cbr",
     "ccr",
     "channel",
+    "cix",
     "client",
     "core",
     "cor",
@@ -1033,6 +1039,23 @@ mod tests {
         let iata = &dictionaries().iata;
         for word in ["gig", "bar", "acc", "bun", "poo"] {
             assert!(iata.contains_key(word), "{word}");
+        }
+    }
+
+    /// DE-CIX's name on its peering LAN is the exchange's, not Chiclayo's (CIX); the site code beside it
+    /// still counts. Names from public traceroutes (`tests/fixtures/hints/traceroute_lines.tsv`).
+    #[test]
+    fn an_exchange_brand_is_not_an_airport() {
+        assert!(dictionaries().iata.contains_key("cix"), "CIX is Chiclayo");
+        for name in ["de-cix10.net.google.com", "de-cix20.net.google.com"] {
+            assert_eq!(candidates(name), Vec::new(), "{name}");
+        }
+        for name in [
+            "de-cix.fra.google.com",
+            "ipv4.de-cix.fra.de.as20485.ttk.ru",
+            "de-cix-frankfurt.as13335.net",
+        ] {
+            assert_eq!(city(name).as_deref(), Some("Frankfurt am Main"), "{name}");
         }
     }
 

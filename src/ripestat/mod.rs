@@ -3,7 +3,8 @@
 //! answer matrix uses to say who originates an address (`network-info`: address → prefix and origin AS
 //! numbers; `prefix-overview`: prefix → origin ASes with their holder names), and the routing-context
 //! calls, one file each: `as-overview`, `asn-neighbours`, `announced-prefixes`, `routing-status`,
-//! `looking-glass`, `bgp-updates`, `bgp-state`, `reverse-dns-ip`.
+//! `looking-glass`, `bgp-updates`, `bgp-state`, `reverse-dns-ip`, and `whois` (the aut-num objects
+//! whose remarks document an AS's communities).
 //!
 //! Pure functions over the response text; `net` fetches. Wire shapes stay here; only the validated
 //! types of each call (and `Origin`) leave.
@@ -18,6 +19,7 @@ pub mod network_info;
 pub mod prefix_overview;
 pub mod reverse_dns_ip;
 pub mod routing_status;
+pub mod whois;
 
 use std::fmt;
 

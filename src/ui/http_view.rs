@@ -1,8 +1,10 @@
 //! The view of an HTTP check from many places (Globalping): the verdict ("HTTP 500 from all 48
 //! locations on 6 continents"), counts per status and per continent, a map of the probes coloured by
 //! status, and per probe the status, the timings (DNS, TCP, TLS, first byte, total), the TLS
-//! certificate summary and the headers. Everything is derived from the measurement as received by
-//! `globalping::http`; this file only renders.
+//! certificate summary and the headers. Probes that failed for reasons of their own are shown with
+//! what failed and kept out of the counts ("not counted"), as the DNS view does with resolvers it
+//! did not reach. Everything is derived from the measurement as received by `globalping::http`;
+//! this file only renders.
 
 use std::rc::Rc;
 
@@ -12,7 +14,7 @@ use crate::format::visible_controls;
 
 use super::map_canvas::MapCanvas;
 use crate::chart::map::{CategoryMarker, MapContent};
-use crate::globalping::http::{HttpRow, http_rows, http_verdict};
+use crate::globalping::http::{http_rows, http_verdict};
 use crate::globalping::measurement::Measurement;
 
 #[derive(Properties)]
@@ -36,14 +38,6 @@ impl PartialEq for Key {
     }
 }
 
-/// The legend label of a row: its status code, or that it got none.
-fn status_label(row: &HttpRow) -> String {
-    match row.status_code {
-        Some(code) => format!("HTTP {code}"),
-        None => "no answer".to_string(),
-    }
-}
-
 fn ms(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_string(), |v| format!("{v:.0}"))
 }
@@ -62,7 +56,7 @@ pub fn HttpView(props: &HttpViewProps) -> Html {
         move |_| {
             let mut statuses: Vec<(String, usize)> = Vec::new();
             for row in rows.iter() {
-                let label = status_label(row);
+                let label = row.legend_label();
                 match statuses.iter_mut().find(|(known, _)| *known == label) {
                     Some((_, count)) => *count += 1,
                     None => statuses.push((label, 1)),
@@ -76,7 +70,7 @@ pub fn HttpView(props: &HttpViewProps) -> Html {
                 else {
                     continue;
                 };
-                let label = status_label(row);
+                let label = row.legend_label();
                 markers.push(CategoryMarker {
                     longitude,
                     latitude,
@@ -103,15 +97,18 @@ pub fn HttpView(props: &HttpViewProps) -> Html {
     };
     html! {
         <section class="http-view">
-            <p class="http-verdict verdict">{ verdict.headline.clone() }</p>
+            <p class="http-verdict verdict">{ visible_controls(&verdict.headline).into_owned() }</p>
             <p class="hint">{ verdict.by_status.iter().map(|(label, count)| format!("{label}: {count}")).collect::<Vec<_>>().join(" · ") }</p>
+            if !verdict.not_counted.is_empty() {
+                <p class="hint http-not-counted">{ format!("Not counted: {}", verdict.not_counted.iter().map(|(label, count)| format!("{label}: {count}")).collect::<Vec<_>>().join(" · ")) }</p>
+            }
             <MapCanvas content={map.0.clone()} labels={map.1.clone()}
                 summary={format!("Map of {} HTTP checks coloured by status. {}", map.1.len(), verdict.headline)} />
             <table class="http-continents">
-                <thead><tr><th>{ "Continent" }</th><th>{ "Answered" }</th><th>{ "Failing" }</th></tr></thead>
+                <thead><tr><th>{ "Continent" }</th><th>{ "Answered" }</th><th>{ "Failing" }</th><th>{ "Not counted" }</th></tr></thead>
                 <tbody>
-                    { for verdict.by_continent.iter().map(|(continent, ok, failing)| html! {
-                        <tr><td>{ continent.clone() }</td><td>{ ok }</td><td>{ failing }</td></tr>
+                    { for verdict.by_continent.iter().map(|count| html! {
+                        <tr><td>{ count.continent.clone() }</td><td>{ count.working }</td><td>{ count.failing }</td><td>{ count.not_counted }</td></tr>
                     }) }
                 </tbody>
             </table>
@@ -138,11 +135,7 @@ pub fn HttpView(props: &HttpViewProps) -> Html {
                         html! {
                             <tr>
                                 <td>{ row.probe.label() }</td>
-                                <td>{ match (&row.status_code, &row.failure) {
-                                    (Some(code), _) => format!("HTTP {code}"),
-                                    (None, Some(failure)) => failure.clone(),
-                                    (None, None) => "no answer".to_string(),
-                                } }</td>
+                                <td>{ visible_controls(&row.outcome_text()).into_owned() }</td>
                                 <td>{ ms(row.timings.dns_ms) }</td>
                                 <td>{ ms(row.timings.tcp_ms) }</td>
                                 <td>{ ms(row.timings.tls_ms) }</td>

@@ -11,7 +11,7 @@ use super::browser;
 use super::fetch_status;
 use super::routing_view::RoutingSnapshotView;
 use crate::net;
-use crate::notebook::routing::addresses_found;
+use crate::notebook::routing::{MAX_REMARK_ASES, addresses_found};
 use crate::notebook::{Action, CellBody, CellId, RoutingCell, RoutingRequest};
 
 /// How many of the addresses the DNS cells found are offered as one-click lookups.
@@ -142,9 +142,10 @@ pub fn RoutingCellView(props: &RoutingCellProps) -> Html {
                     }) }
                 </div>
             }
-            <p class="hint">{ "Asks RIPEstat (the address in Settings) from this browser: for an AS its holder, \
+            <p class="hint">{ format!("Asks RIPEstat (the address in Settings) from this browser: for an AS its holder, \
                 announced prefixes, visibility and neighbours; for an address or prefix its origin, visibility \
-                and the routes RIS collectors hold, then the origin AS's holder and neighbours." }</p>
+                and the routes RIS collectors hold, then the origin AS's holder and neighbours, and (whois) the aut-num \
+                remarks of up to {MAX_REMARK_ASES} ASes whose communities the shipped dictionary does not explain.") }</p>
             { fetch_status::status_line(&fetch_state) }
             if let Some(snapshot) = props.cell.snapshot.clone() {
                 <RoutingSnapshotView snapshot={snapshot} />

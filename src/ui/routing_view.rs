@@ -1,7 +1,8 @@
 //! A routing-context snapshot's view: the plain-words summary, provenance, one row per RIPEstat
 //! lookup (used, or what went wrong), the AS(es) with holder and neighbours (upstreams and
 //! downstreams by power), announced prefixes, visibility, and the looking-glass routes per RIS
-//! collector with every community decoded. Derived from the snapshot by
+//! collector with every community decoded (by the dictionary, or by the community AS's aut-num
+//! remarks, shown with the remark line as its evidence, as text). Derived from the snapshot by
 //! `notebook::routing::RoutingSnapshot::context` (memoised per snapshot); nothing is stored.
 
 use std::rc::Rc;
@@ -80,15 +81,19 @@ fn as_view(asn: &AsContext) -> Html {
 }
 
 fn community_view(decoded: &Decoded) -> Html {
-    let meaning = decoded
-        .meaning
-        .clone()
-        .unwrap_or_else(|| decoded.note.clone());
+    let meaning =
+        visible_controls(decoded.meaning.as_deref().unwrap_or(&decoded.note)).into_owned();
     html! {
         <li class={classes!("community", decoded.meaning.is_some().then_some("known"))}>
             <code>{ decoded.community.clone() }</code>{ " " }
             <span class="meaning">{ meaning }</span>
-            if let Some(source) = &decoded.source {
+            if let Some(evidence) = &decoded.remark {
+                // The operator's own line is the evidence. Shared reports carry it, so it is shown as
+                // text only (yew escapes it), with hidden controls made visible.
+                <span class="source remark-origin">{ format!(" ({}: ", evidence.origin()) }</span>
+                <code class="remark" title={evidence.key.clone()}>{ visible_controls(&evidence.line).into_owned() }</code>
+                <span class="source">{ ")" }</span>
+            } else if let Some(source) = &decoded.source {
                 // Shown as text, never a live link: the dictionary's source is for the reader to check.
                 <span class="source">{ format!(" (source: {source})") }</span>
             }
@@ -177,6 +182,9 @@ pub fn RoutingSnapshotView(props: &RoutingSnapshotViewProps) -> Html {
                 <section class="routes">
                     <h4>{ format!("Routes held by RIS collectors: {} at {} collectors", context.route_count(), context.collectors.len()) }</h4>
                     { for context.collectors.iter().map(collector_view) }
+                    if let Some(note) = &context.remarks_note {
+                        <p class="hint remarks-note">{ visible_controls(note).into_owned() }</p>
+                    }
                 </section>
             }
         </section>

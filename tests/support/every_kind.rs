@@ -17,7 +17,9 @@ use vantage::notebook::dns::{
     DnsCell, DnsRequest, DnsSnapshot, DohExchange, LookupOutcome, RipestatCall, RipestatLookup,
 };
 use vantage::notebook::measure::{MeasureCell, MeasureForm, MeasureRun, RunData};
-use vantage::notebook::routing::{RoutingCell, RoutingRequest, RoutingSnapshot};
+use vantage::notebook::routing::{
+    CommunityRemarks, RoutingCell, RoutingRequest, RoutingSnapshot, community_remarks,
+};
 use vantage::notebook::{
     AtlasCell, AtlasRequest, AtlasSnapshot, Cell, CellBody, CellId, InferenceChoices, Notebook,
     SnapshotSource,
@@ -34,6 +36,8 @@ const ANNOUNCED: &str = include_str!("../fixtures/ripestat/announced-prefixes.js
 const STATUS: &str = include_str!("../fixtures/ripestat/routing-status.json");
 const NEIGHBOURS: &str = include_str!("../fixtures/ripestat/asn-neighbours.json");
 const GLASS: &str = include_str!("../fixtures/ripestat/looking-glass.TRIMMED.json");
+const WHOIS_60614: &str =
+    include_str!("../fixtures/ripestat/whois-AS60614.GENERATED-FROM-REAL.json");
 const GP_PING: &str = include_str!("../fixtures/globalping/get-ping-measurement-response.json");
 const GP_TRACEROUTE: &str =
     include_str!("../fixtures/globalping/get-traceroute-measurement-response.json");
@@ -152,6 +156,39 @@ fn dns_snapshot() -> DnsSnapshot {
 }
 
 fn routing_cell(resource: &str, lookups: Vec<RipestatLookup>) -> CellBody {
+    routing_cell_with(resource, lookups, None)
+}
+
+/// Community meanings from aut-num remarks for the recorded routes: the recorded AS60614 aut-num
+/// pointed at AS34854, its `60614:100` remark at `34854:1000` (a community the routes carry), so the
+/// report has a remark meaning; one AS whose remarks could not be read, and one not asked.
+fn glass_remarks() -> CommunityRemarks {
+    let whois = WHOIS_60614
+        .replace("60614:100 ", "34854:1000 ")
+        .replace("60614", "34854");
+    community_remarks(
+        &[
+            lookup(RipestatCall::Whois, "AS34854", &whois),
+            RipestatLookup::of(
+                RipestatCall::Whois,
+                "https://stat.ripe.net",
+                "AS1120",
+                1_700_000_000_000,
+                LookupOutcome::Failed {
+                    reason: "the network is down".to_string(),
+                },
+            ),
+        ],
+        vec![26162],
+        1_700_000_000_000,
+    )
+}
+
+fn routing_cell_with(
+    resource: &str,
+    lookups: Vec<RipestatLookup>,
+    community_remarks: Option<CommunityRemarks>,
+) -> CellBody {
     CellBody::Routing(RoutingCell {
         request: RoutingRequest {
             resource: resource.to_string(),
@@ -163,6 +200,7 @@ fn routing_cell(resource: &str, lookups: Vec<RipestatLookup>) -> CellBody {
             cancelled: false,
             lookups,
             notes: vec!["a note from the run".to_string()],
+            community_remarks,
         })),
     })
 }
@@ -286,7 +324,7 @@ pub fn every_kind_notebook() -> Notebook {
     ));
     cells.push(cell(
         0,
-        routing_cell(
+        routing_cell_with(
             "193.0.0.0/21",
             vec![
                 lookup(
@@ -299,6 +337,7 @@ pub fn every_kind_notebook() -> Notebook {
                 lookup(RipestatCall::AsOverview, "AS3333", AS_OVERVIEW),
                 lookup(RipestatCall::AsnNeighbours, "AS3333", NEIGHBOURS),
             ],
+            Some(glass_remarks()),
         ),
     ));
     // A lookup that failed: the resource is then shown as typed, whatever it holds.
