@@ -618,12 +618,11 @@ fn paths_command(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write
         "diagnostics": diagnostics,
     });
     if let Some(neighbours) = neighbours {
-        output["crossings"] = json!(
-            probe_paths
-                .iter()
-                .flat_map(|path| paths::crossings(path, &neighbours))
-                .collect::<Vec<_>>()
-        );
+        output["crossings"] = json!(crate::notebook::hops::crossings_at_own_origin(
+            &probe_paths,
+            &context.origins,
+            std::slice::from_ref(&neighbours),
+        ));
     }
     if let Some(page) = page {
         output["probe_diagnostics"] = json!(page.diagnostics);

@@ -94,15 +94,26 @@ pub fn km(distance_km: f64) -> String {
 /// An integer-valued figure with comma thousands separators: 12345 → "12,345".
 fn thousands(value: f64) -> String {
     let digits = format!("{:.0}", value.abs());
-    let mut out = String::new();
+    let mut out = grouped(&digits);
+    if value < 0.0 && digits != "0" {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// A count with comma thousands separators: 1500 → "1,500".
+pub fn thousands_u64(value: u64) -> String {
+    grouped(&value.to_string())
+}
+
+/// A run of decimal digits with a comma before every group of three from the right.
+fn grouped(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
-    }
-    if value < 0.0 && digits != "0" {
-        out.insert(0, '-');
     }
     out
 }

@@ -12,6 +12,8 @@ use super::dns::{LookupOutcome, RipestatCall, RipestatLookup, lookups_needed, or
 use crate::atlas::traceroute::TracerouteResult;
 use crate::atlas::traceroutes;
 use crate::globalping::raw::reported_name;
+use crate::paths::converge::{Convergence, DEFAULT_WINDOW, converge};
+use crate::paths::crossing::{Crossing, crossings};
 use crate::paths::trace::{HopOrigin, PathContext, ProbePath, addresses_to_look_up, probe_paths};
 use crate::ripestat::asn_neighbours::{self, AsnNeighbours};
 use crate::ripestat::reverse_dns_ip;
@@ -124,6 +126,79 @@ pub fn neighbours_of_origins(lookups: &[RipestatLookup]) -> Vec<AsnNeighbours> {
         .collect()
 }
 
+/// What a snapshot's traceroutes show, derived once for every renderer (the cell, the report, the
+/// CLI's `paths`): the probe paths, where they converge, and where they cross a BGP neighbour of their
+/// own target's origin AS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathsData {
+    pub paths: Vec<ProbePath>,
+    pub convergence: Convergence,
+    /// Where paths enter their target's origin AS through one of its BGP neighbours.
+    pub crossings: Vec<Crossing>,
+}
+
+impl PathsData {
+    /// The crossing notes with how many probes' paths each describes, most common first.
+    pub fn crossing_notes(&self) -> Vec<(String, usize)> {
+        let mut notes: Vec<(String, usize)> = Vec::new();
+        for crossing in &self.crossings {
+            match notes.iter_mut().find(|(note, _)| *note == crossing.note) {
+                Some((_, count)) => *count += 1,
+                None => notes.push((crossing.note.clone(), 1)),
+            }
+        }
+        notes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        notes
+    }
+
+    /// Paths with their convergence (over the default window) and their crossings of `neighbours`.
+    pub fn of(
+        paths: Vec<ProbePath>,
+        origins: &HashMap<String, HopOrigin>,
+        neighbours: &[AsnNeighbours],
+    ) -> PathsData {
+        PathsData {
+            convergence: converge(&paths, DEFAULT_WINDOW),
+            crossings: crossings_at_own_origin(&paths, origins, neighbours),
+            paths,
+        }
+    }
+}
+
+/// Where each path crosses a BGP neighbour of its own target's origin AS (`origins` gives the
+/// target address's origin; `neighbours` may hold several origins' neighbour lists): another target's
+/// neighbours say nothing about a path. A path whose target has no known origin is read against the
+/// neighbours only when there is a single list, which the caller looked up as the target's (the CLI's
+/// `--neighbours`, a cell whose origin lookup failed).
+pub fn crossings_at_own_origin(
+    paths: &[ProbePath],
+    origins: &HashMap<String, HopOrigin>,
+    neighbours: &[AsnNeighbours],
+) -> Vec<Crossing> {
+    paths
+        .iter()
+        .flat_map(|path| {
+            let target_asn = path
+                .dst_addr
+                .as_ref()
+                .and_then(|dst| origins.get(dst))
+                .map(|origin| origin.asn);
+            let single = neighbours.len() == 1;
+            neighbours
+                .iter()
+                .filter(move |n| target_asn.map_or(single, |asn| asn == n.asn))
+                .flat_map(move |n| crossings(path, n))
+        })
+        .collect()
+}
+
+/// A snapshot's paths as the views show them (see [`PathsData`]): `None` when it holds no traceroute.
+pub fn snapshot_paths_data(snapshot: &AtlasSnapshot, fiber_factor: f64) -> Option<PathsData> {
+    let (context, paths) = snapshot_paths(snapshot, fiber_factor)?;
+    let neighbours = neighbours_of_origins(&snapshot.hop_lookups);
+    Some(PathsData::of(paths, &context.origins, &neighbours))
+}
+
 /// A snapshot's traceroutes as probe paths, with the context (names, owners, hints) they were read
 /// with: the one reading the traceroute view and the report share. `None` when the snapshot holds
 /// no traceroute.
@@ -216,6 +291,44 @@ mod tests {
                 text: text.to_string(),
             },
         }
+    }
+
+    #[test]
+    fn paths_cross_only_the_neighbours_of_their_own_targets_origin() {
+        // The recorded traceroutes to 91.198.174.225 with made-up hop origins (as the CLI test uses)
+        // and the recorded neighbours of AS12386: probe 3161 enters AS12386 from AS12479.
+        let origin = |asn: u32| HopOrigin {
+            asn,
+            holder: None,
+            prefix: None,
+        };
+        let mut origins: HashMap<String, HopOrigin> = HashMap::new();
+        origins.insert("145.145.19.49".to_string(), origin(12479));
+        origins.insert("195.69.145.176".to_string(), origin(12386));
+        let context = PathContext {
+            origins: origins.clone(),
+            ..PathContext::default()
+        };
+        let paths = probe_paths(&traces(), &[], &context);
+        let of_12386 = asn_neighbours::parse(NEIGHBOURS).unwrap();
+        let mut of_another = of_12386.clone();
+        of_another.asn = 64_500;
+        let entering = |found: &[Crossing]| found.iter().filter(|c| c.prb_id == 3161).count();
+        // The target's origin unknown: one list is read as the target's; two say nothing about it.
+        let one = crossings_at_own_origin(&paths, &origins, std::slice::from_ref(&of_12386));
+        assert_eq!(entering(&one), 1);
+        let two =
+            crossings_at_own_origin(&paths, &origins, &[of_another.clone(), of_12386.clone()]);
+        assert!(two.is_empty());
+        // The target's origin known: only its own neighbours count, whatever else was looked up.
+        origins.insert("91.198.174.225".to_string(), origin(12386));
+        let own =
+            crossings_at_own_origin(&paths, &origins, &[of_another.clone(), of_12386.clone()]);
+        assert_eq!(own, one);
+        origins.insert("91.198.174.225".to_string(), origin(64_500));
+        assert!(crossings_at_own_origin(&paths, &origins, &[of_12386]).is_empty());
+        let data = PathsData::of(paths, &origins, &[]);
+        assert!(data.crossings.is_empty() && data.crossing_notes().is_empty());
     }
 
     #[test]

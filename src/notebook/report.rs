@@ -13,9 +13,8 @@ use crate::globalping::http::{http_rows, http_verdict};
 use crate::globalping::request::TestType;
 use crate::infer::{Inference, infer, infer_per_target, parse_observation_table};
 use crate::latency::{LatencyAnalysis, analyse};
-use crate::notebook::hops::snapshot_paths;
+use crate::notebook::hops::snapshot_paths_data;
 use crate::notebook::routing::RoutingContext;
-use crate::paths::converge::{DEFAULT_WINDOW, converge};
 use crate::paths::trace::HopOrigin;
 
 /// "Traceroute measurement 1033154 to wikipedia-lb.esams.wikimedia.org: 87 results from 87 probes,
@@ -221,14 +220,21 @@ fn atlas_section(out: &mut String, snapshot: &AtlasSnapshot, choices: InferenceC
 /// Where traceroute paths meet before the target, with the names, owners and places of those hops:
 /// the evidence router names give ("ams", "Amsterdam1").
 fn paths_paragraph(out: &mut String, snapshot: &AtlasSnapshot, choices: InferenceChoices) {
-    let Some((_, paths)) = snapshot_paths(snapshot, choices.assumptions().fiber_factor) else {
+    let Some(data) = snapshot_paths_data(snapshot, choices.assumptions().fiber_factor) else {
         return;
     };
-    let convergence = converge(&paths, DEFAULT_WINDOW);
+    let convergence = &data.convergence;
     out.push_str(&format!(
         "\n**Paths.** {}\n",
         one_line(&convergence.summary)
     ));
+    for (note, probes) in data.crossing_notes() {
+        out.push_str(&format!(
+            "\n- {} ({})\n",
+            one_line(&note),
+            format::counted(probes, "probe")
+        ));
+    }
     if convergence.points.is_empty() {
         return;
     }

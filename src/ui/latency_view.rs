@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::browser;
 use super::inference_view::InferenceView;
 use super::map_canvas::MapCanvas;
-use super::paths_view::{PathsData, PathsView};
+use super::paths_view::PathsView;
 use crate::atlas::DiagnosticKind;
 use crate::chart::scale::{css_rgb, rtt_rgb};
 use crate::format;
@@ -18,12 +18,10 @@ use crate::format::visible_controls;
 use crate::geo::country_name;
 use crate::infer::infer_per_target;
 use crate::latency::{LatencyAnalysis, ProbeLatency, analyse};
-use crate::notebook::hops::{neighbours_of_origins, snapshot_paths};
+use crate::notebook::hops::snapshot_paths_data;
 use crate::notebook::latency_map::latency_map;
 use crate::notebook::report::{atlas_provenance, latency_headline};
 use crate::notebook::{AtlasSnapshot, InferenceChoices};
-use crate::paths::converge::{DEFAULT_WINDOW, converge};
-use crate::paths::crossing::crossings;
 
 #[derive(Properties, Clone)]
 pub struct LatencyViewProps {
@@ -94,33 +92,9 @@ pub fn LatencyView(props: &LatencyViewProps) -> Html {
             )
         }
     });
-    // The paths of traceroute results: hop tables and where they converge.
+    // The paths of traceroute results: hop tables, where they converge and cross the origin's neighbours.
     let paths = use_memo(InferenceKey(props.snapshot.clone(), props.choices), |key| {
-        snapshot_paths(&key.0, key.1.assumptions().fiber_factor).map(|(context, paths)| {
-            // Where paths cross the BGP neighbours of their target's origin AS, when those were
-            // looked up with the hops.
-            let neighbours = neighbours_of_origins(&key.0.hop_lookups);
-            let crossings = paths
-                .iter()
-                .flat_map(|path| {
-                    // Only the neighbours of this path's own target's origin.
-                    let target_asn = path
-                        .dst_addr
-                        .as_ref()
-                        .and_then(|dst| context.origins.get(dst))
-                        .map(|origin| origin.asn);
-                    neighbours
-                        .iter()
-                        .filter(move |n| Some(n.asn) == target_asn)
-                        .flat_map(move |n| crossings(path, n))
-                })
-                .collect();
-            Rc::new(PathsData {
-                convergence: converge(&paths, DEFAULT_WINDOW),
-                crossings,
-                paths,
-            })
-        })
+        snapshot_paths_data(&key.0, key.1.assumptions().fiber_factor).map(Rc::new)
     });
     let content = use_memo(InferenceKey(props.snapshot.clone(), props.choices), {
         let (analysis, inferences, paths) = (analysis.clone(), inferences.clone(), paths.clone());

@@ -1,7 +1,7 @@
 //! The paths of a traceroute snapshot: where the probes' paths converge before the target, and one
 //! probe's hop table at a time (TTL, addresses, RTTs, router name, owner, location hints accepted or
 //! struck out with the physics that rejects them). It only renders: the path analysis is
-//! `crate::paths`, computed from the snapshot by the latency view.
+//! `crate::paths`, derived from the snapshot by `notebook::hops::snapshot_paths_data`.
 
 use std::rc::Rc;
 
@@ -11,19 +11,9 @@ use crate::format::visible_controls;
 
 use super::browser;
 use crate::format;
-use crate::paths::converge::Convergence;
-use crate::paths::crossing::Crossing;
+pub use crate::notebook::hops::PathsData;
 use crate::paths::hints::{HintStatus, LocationHint};
 use crate::paths::trace::{HopOrigin, ProbePath};
-
-/// The derived path data of one snapshot.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PathsData {
-    pub paths: Vec<ProbePath>,
-    pub convergence: Convergence,
-    /// Where paths enter the target's origin AS through one of its BGP neighbours.
-    pub crossings: Vec<Crossing>,
-}
 
 #[derive(Properties)]
 pub struct PathsViewProps {
@@ -58,19 +48,6 @@ fn hint_view(hint: &LocationHint) -> Html {
             <span class="hint-badge unchecked" title={reason.clone()}>{ format!("{place}?") }</span>
         },
     }
-}
-
-/// The crossing notes with how many probes' paths each describes, most common first.
-fn crossing_notes(crossings: &[Crossing]) -> Vec<(String, usize)> {
-    let mut notes: Vec<(String, usize)> = Vec::new();
-    for crossing in crossings {
-        match notes.iter_mut().find(|(note, _)| *note == crossing.note) {
-            Some((_, count)) => *count += 1,
-            None => notes.push((crossing.note.clone(), 1)),
-        }
-    }
-    notes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    notes
 }
 
 /// The probe a reader most likely wants first: the first that reached the target, else the first.
@@ -113,7 +90,7 @@ pub fn PathsView(props: &PathsViewProps) -> Html {
             }
             if !data.crossings.is_empty() {
                 <ul class="crossings">
-                    { for crossing_notes(&data.crossings).into_iter().map(|(note, probes)| html! {
+                    { for data.crossing_notes().into_iter().map(|(note, probes)| html! {
                         <li>{ format!("{note} ({probes} probe{})", if probes == 1 { "" } else { "s" }) }</li>
                     }) }
                 </ul>
