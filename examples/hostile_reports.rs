@@ -38,12 +38,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use serde_json::{Value, json};
-use vantage::answers::{atlas_matrices, map_places, set_label};
+use vantage::answers::{map_places, set_label};
 use vantage::chart::map::{ANSWER_SET_TITLE, CategoryMarker, MapContent, MapMarker, MapOverlay};
 use vantage::globalping::http::http_rows;
 use vantage::globalping::request::TestType;
 use vantage::infer::{infer, infer_per_target, parse_observation_table};
 use vantage::latency::analyse;
+use vantage::notebook::dns::atlas_matrices;
 use vantage::notebook::file::{from_file_text, to_file_text};
 use vantage::notebook::hops::snapshot_paths;
 use vantage::notebook::latency_map::latency_map;

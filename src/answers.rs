@@ -2,19 +2,16 @@
 //! stable order, the answer sets with their labels and origins, ECS per resolver, and where each
 //! vantage goes on the map. ECS vantages have no location of their own (the resolver was asked on
 //! behalf of a client subnet), so they are drawn at the largest city of the subnet's country and
-//! their tooltip says so. Also the Atlas side: the matrices of a snapshot's DNS results, per question.
+//! their tooltip says so.
 //!
 //! Pure: the UI renders these rows; nothing here touches the DOM or the network.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
-use crate::atlas::{AtlasResult, parse_results};
-use crate::dns::matrix::{self, AnswerMatrix, Observation, VantageSource};
-use crate::dns::{EcsOutcome, Question};
+use crate::dns::EcsOutcome;
+use crate::dns::matrix::{AnswerMatrix, Observation, VantageSource};
 use crate::geo::cities::largest_city;
 use crate::geo::{Continent, country_name};
-use crate::notebook::AtlasSnapshot;
 
 /// How far apart (degrees of latitude) markers at the same city are spread on the map.
 const SPREAD_DEG: f64 = 1.5;
@@ -291,48 +288,14 @@ pub fn map_places(matrix: &AnswerMatrix) -> (Vec<MapPlace>, usize) {
     (places, unplaced)
 }
 
-/// "img.alicdn.com. A", or "unknown question" for responses that carried none.
-pub fn question_text(question: Option<&Question>) -> String {
-    match question {
-        Some(question) => format!("{} {}", question.name, question.rtype),
-        None => "responses without a question (timeouts, errors)".to_string(),
-    }
-}
-
-/// The answer matrices of an Atlas snapshot's DNS results, one per question, with the probes'
-/// metadata placing them. Empty when the snapshot holds no DNS results. Origins are not looked up for
-/// Atlas results (the snapshot holds none), so the matrices group by addresses alone.
-pub fn atlas_matrices(snapshot: &AtlasSnapshot) -> Vec<(String, AnswerMatrix)> {
-    let results: Vec<crate::atlas::DnsResult> = parse_results(&snapshot.results_text)
-        .results
-        .into_iter()
-        .filter_map(|result| match result {
-            AtlasResult::Dns(dns) => Some(dns),
-            _ => None,
-        })
-        .collect();
-    if results.is_empty() {
-        return Vec::new();
-    }
-    crate::atlas::dns::observations_by_question(&results, &snapshot.probes)
-        .into_iter()
-        .map(|(question, observations)| {
-            (
-                question_text(question.as_ref()),
-                matrix::build(observations, &BTreeMap::new()),
-            )
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
-    use crate::atlas::probes::parse_probes_page;
-    use crate::dns::matrix::{FailureKind, Vantage};
+    use crate::dns::matrix::{self, FailureKind, Vantage};
     use crate::dns::subnets::for_country;
     use crate::dns::{Answer, RecordType};
-    use crate::notebook::SnapshotSource;
 
     fn answered(resolver: &str, country: Option<&str>, address: &str) -> Observation {
         let subnet = country.and_then(for_country);
@@ -451,36 +414,5 @@ mod tests {
                 .iter()
                 .any(|p| p.set.is_none() && p.label.contains("no answer: "))
         );
-    }
-
-    #[test]
-    fn atlas_dns_results_give_one_matrix_per_question_placed_by_probe() {
-        let snapshot = AtlasSnapshot {
-            source: SnapshotSource::Pasted,
-            fetched_at_unix_ms: 0,
-            results_text: include_str!("../tests/fixtures/atlas/dns_latest_msm1421267.json")
-                .to_string(),
-            probes: parse_probes_page(include_str!(
-                "../tests/fixtures/atlas/probes_page_msm1421267.json"
-            ))
-            .probes,
-            fetch_notes: Vec::new(),
-            hop_lookups: Vec::new(),
-            hop_names: Vec::new(),
-        };
-        let matrices = atlas_matrices(&snapshot);
-        assert!(!matrices.is_empty());
-        let (question, matrix) = &matrices[0];
-        assert!(!question.is_empty());
-        let (places, _) = map_places(matrix);
-        assert!(!places.is_empty(), "probes with coordinates are on the map");
-        assert!(places.iter().all(|p| !p.label.contains("largest city")));
-        let ping = AtlasSnapshot {
-            results_text: include_str!("../tests/fixtures/atlas/ping_latest_msm3359986.json")
-                .to_string(),
-            ..snapshot
-        };
-        assert!(atlas_matrices(&ping).is_empty());
-        assert_eq!(set_label(0), "#1");
     }
 }

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::atlas::probes::Probe;
 use crate::atlas::{AtlasResult, Diagnostic, LatencySample, parse_results};
 use crate::geo::{Continent, continent_of};
+use crate::model::Probe;
 use crate::stats;
 
 /// One probe's latency to the target, over all of its results in the data.

@@ -15,6 +15,7 @@ pub mod globalping;
 pub mod infer;
 pub mod latency;
 pub mod markdown;
+pub mod model;
 pub mod notebook;
 pub mod paths;
 pub mod rerun;

@@ -80,7 +80,7 @@ fn globalping_answers(answers: &[DnsAnswer]) -> Vec<String> {
     answer_set(answers.iter().map(|a| (a.rtype.as_str(), a.value.as_str())))
 }
 
-fn atlas_answers(answers: &[Answer]) -> Vec<String> {
+pub(crate) fn atlas_answers(answers: &[Answer]) -> Vec<String> {
     let typed: Vec<(String, &str)> = answers
         .iter()
         .map(|a| (a.rtype.to_string(), a.data.as_str()))
@@ -240,35 +240,6 @@ fn atlas_outcome(result: &AtlasResult) -> (Option<f64>, Vec<String>, Vec<String>
             ),
         },
     }
-}
-
-/// One outcome per vantage of a DoH fan-out (a resolver asked for one emulated client, per record
-/// type), keyed "TYPE vantage": the answer set, the response time, and the RCODE or the failure as
-/// status. A DoH run has no probes; its vantages are what "the same probes" means for it.
-pub fn outcomes_from_doh(snapshot: &crate::notebook::DnsSnapshot) -> Vec<ProbeOutcome> {
-    snapshot
-        .observations_by_type()
-        .into_iter()
-        .flat_map(|(rtype, observations)| {
-            observations.into_iter().map(move |(_, observation)| {
-                let label = format!("{rtype} · {}", observation.vantage.label());
-                let status = match (&observation.rcode, &observation.failure, &observation.error) {
-                    (Some(rcode), _, _) => Some(rcode.to_string()),
-                    (None, _, Some(error)) => Some(format!("failed: {error}")),
-                    (None, Some(failure), None) => Some(format!("failed: {failure:?}")),
-                    (None, None, None) => Some("no answer".to_string()),
-                };
-                ProbeOutcome {
-                    key: label.clone(),
-                    label,
-                    rtt_ms: observation.rt_ms,
-                    path: Vec::new(),
-                    answers: atlas_answers(&observation.answers),
-                    status,
-                }
-            })
-        })
-        .collect()
 }
 
 /// One outcome per probe of an Atlas results body (its latest result when it has several), keyed

@@ -243,4 +243,45 @@ mod tests {
             Err(ShareLinkError::BadNotebook(NotebookFileError::NotANotebook))
         );
     }
+
+    /// Notebooks with a DNS cell and with a routing cell, built by the reducer as the notebook's own
+    /// tests build them (which check the same notebooks through files), travel in a link unchanged.
+    #[test]
+    fn notebooks_with_dns_and_routing_cells_survive_links() {
+        use crate::notebook::tests::{dns_snapshot, routing_snapshot, state_with};
+        use crate::notebook::{Action, CellBody, CellId, NewCellKind, RoutingRequest, apply};
+        let dns = apply(
+            state_with(&[NewCellKind::Markdown, NewCellKind::Dns]),
+            Action::DnsSnapshotLoaded {
+                id: CellId(2),
+                snapshot: dns_snapshot("example.com"),
+            },
+        )
+        .notebook;
+        assert!(matches!(&dns.cells[1].body, CellBody::Dns(cell) if cell.snapshot.is_some()));
+        let routing = apply(
+            state_with(&[NewCellKind::Routing, NewCellKind::Dns]),
+            Action::EditRoutingRequest {
+                id: CellId(1),
+                request: RoutingRequest {
+                    resource: "AS3333".into(),
+                },
+            },
+        );
+        let routing = apply(
+            routing,
+            Action::RoutingSnapshotLoaded {
+                id: CellId(1),
+                snapshot: routing_snapshot("AS3333"),
+            },
+        )
+        .notebook;
+        assert!(
+            matches!(&routing.cells[0].body, CellBody::Routing(cell) if cell.snapshot.is_some())
+        );
+        for notebook in [dns, routing] {
+            let fragment = encode_fragment(&notebook);
+            assert_eq!(decode_fragment(&fragment), Ok(notebook));
+        }
+    }
 }

@@ -388,7 +388,7 @@ pub(crate) fn parse(object: &Object) -> Result<(DnsResult, Vec<(DiagnosticKind, 
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
+    use std::collections::{BTreeMap, BTreeSet};
 
     use serde_json::Value;
 
@@ -396,6 +396,9 @@ mod tests {
     use crate::atlas::probes::parse_probes_page;
     use crate::atlas::{AtlasResult, parse_results};
     use crate::dns::RecordType;
+    use crate::dns::matrix::{VerdictKind, addresses_to_enrich, build};
+    use crate::format::counted;
+    use crate::ripestat::{Origin, prefix_overview};
 
     const SAGAN: &str = include_str!("../../tests/fixtures/atlas/dns_results_sagan.json");
     const FILES: [(&str, &str); 5] = [
@@ -864,5 +867,98 @@ mod tests {
             assert!(observation.vantage.latitude.is_some());
             assert!(observation.answers.iter().any(|a| a.data == "193.0.6.139"));
         }
+    }
+
+    // The answer matrix (`dns::matrix`) built from Atlas observations: these tests live here, above
+    // `dns`, so that `dns` never imports `atlas` (issue 11: one-way dependencies).
+
+    /// The DNS results of a recorded Atlas file (read at run time), for the answer matrix tests.
+    fn fixture_dns_results(file: &str) -> Vec<DnsResult> {
+        let text = std::fs::read_to_string(format!(
+            "{}/tests/fixtures/atlas/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        parse_results(&text)
+            .results
+            .into_iter()
+            .filter_map(|r| match r {
+                AtlasResult::Dns(dns) => Some(dns),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// msm 1421267: www.ripe.net from probes in three countries, one timed out. The recorded
+    /// prefix-overview (193.0.0.0/21, AS3333) covers 193.0.6.139, so it serves as its origin.
+    #[test]
+    fn the_same_address_everywhere_with_its_origin() {
+        let probes = parse_probes_page(include_str!(
+            "../../tests/fixtures/atlas/probes_page_msm1421267.json"
+        ))
+        .probes;
+        let observations =
+            observations(&fixture_dns_results("dns_latest_msm1421267.json"), &probes);
+        assert_eq!(addresses_to_enrich(&observations), ["193.0.6.139"]);
+        let overview = prefix_overview::parse(include_str!(
+            "../../tests/fixtures/ripestat/prefix-overview.json"
+        ))
+        .unwrap();
+        let origins = BTreeMap::from([(
+            "193.0.6.139".to_string(),
+            Origin::from_calls(None, Some(&overview)),
+        )]);
+        let matrix = build(observations, &origins);
+        assert_eq!(matrix.groups.len(), 1);
+        assert_eq!(matrix.groups[0].records, ["193.0.6.139"]);
+        assert_eq!(matrix.groups[0].observations.len(), 3);
+        assert_eq!(matrix.failures[0].reason, "timeout");
+        assert_eq!(matrix.group_of.iter().filter(|g| g.is_none()).count(), 1);
+        let verdict = &matrix.verdict;
+        assert_eq!(verdict.kind, VerdictKind::Consistent);
+        assert_eq!(
+            verdict.headline,
+            format!(
+                "The same address from all 3 vantages in {} (one origin AS: AS3333 RIPE-NCC-AS - Reseaux IP Europeens Network Coordination Centre (RIPE NCC))",
+                counted(matrix.groups[0].continents.len(), "continent")
+            )
+        );
+        assert!(verdict.outliers.is_empty());
+        assert_eq!(
+            verdict.failures.as_deref(),
+            Some("1 vantage failed and is counted apart: 1 timeout")
+        );
+        assert!(
+            verdict
+                .evidence
+                .iter()
+                .any(|line| line == "193.0.6.139 is announced in 193.0.0.0/21 by AS3333 RIPE-NCC-AS - Reseaux IP Europeens Network Coordination Centre (RIPE NCC)"),
+            "{:?}",
+            verdict.evidence
+        );
+    }
+
+    /// ripe-atlas-tools' 1xbet.com sample: one resolver of a resultset REFUSED, the others agree
+    /// (whatever the order of the two addresses), one probe timed out.
+    #[test]
+    fn refusals_and_timeouts_are_failures_apart() {
+        let observations = observations(
+            &fixture_dns_results("dns_results_ripe-atlas-tools.json"),
+            &[],
+        );
+        let matrix = build(observations, &BTreeMap::new());
+        let reasons: Vec<&str> = matrix.failures.iter().map(|f| f.reason.as_str()).collect();
+        assert!(
+            reasons.contains(&"REFUSED") && reasons.contains(&"timeout"),
+            "{reasons:?}"
+        );
+        let xbet = matrix
+            .groups
+            .iter()
+            .find(|g| g.records.contains(&"190.105.194.58".to_string()))
+            .unwrap();
+        assert_eq!(xbet.records, ["190.105.194.58", "190.121.210.133"]);
+        assert_eq!(xbet.observations.len(), 2);
+        assert!(matrix.verdict.failures.unwrap().contains("1 REFUSED"));
     }
 }

@@ -2,36 +2,13 @@
 //! objects. Only what the notebook needs to place and describe a probe is kept. `geometry` is GeoJSON,
 //! so its coordinates are [longitude, latitude]; it may be null for probes that never connected.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::wire::{self, Object};
 use super::{Diagnostic, DiagnosticKind, InputLocation};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Probe {
-    pub id: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asn_v4: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asn_v6: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latitude: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub longitude: Option<f64>,
-    #[serde(default)]
-    pub is_anchor: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix_v4: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix_v6: Option<String>,
-}
+/// The probe type is the model's (`model::Probe`); this module reads Atlas pages into it.
+pub use crate::model::Probe;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProbesPage {
@@ -138,6 +115,7 @@ pub fn parse_probes_page(text: &str) -> ProbesPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dns::subnets::{TABLE, derive_table};
 
     #[test]
     fn the_2016_page_of_msm_1033154() {
@@ -195,5 +173,85 @@ mod tests {
             "impossible coordinates are dropped"
         );
         assert_eq!(page.diagnostics.len(), 2);
+    }
+
+    /// Every probe of the recorded probe pages (`probes_page_*.json`), then of the recorded probe
+    /// lists (`probes_tab_*.txt`), each group in file-name order.
+    fn fixture_probes() -> Vec<Probe> {
+        let dir = format!("{}/tests/fixtures/atlas", env!("CARGO_MANIFEST_DIR"));
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|entry| entry.ok())
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| {
+                (name.starts_with("probes_page_") && name.ends_with(".json"))
+                    || (name.starts_with("probes_tab_") && name.ends_with(".txt"))
+            })
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .flat_map(|name| {
+                let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+                if name.ends_with(".txt") {
+                    text.lines().map(tab_probe).collect()
+                } else {
+                    parse_probes_page(&text).probes
+                }
+            })
+            .collect()
+    }
+
+    /// One line of a probe list in the format USC-NSL's `fetch_active.py` writes from the Atlas
+    /// `/api/v1/probe/` objects (the `probes_tab_*.txt` fixtures; see tests/fixtures/SOURCES.md):
+    /// eleven fields separated by single spaces, `id asn_v4 asn_v6 address_v4 address_v6 prefix_v4
+    /// prefix_v6 status_name country_code latitude longitude`, `None` where the API had null. The app
+    /// never reads this format, so it is parsed here; a line that does not fit fails the test rather
+    /// than losing a probe.
+    fn tab_probe(line: &str) -> Probe {
+        let fields: Vec<&str> = line.split(' ').collect();
+        let [
+            id,
+            asn_v4,
+            asn_v6,
+            _,
+            _,
+            prefix_v4,
+            prefix_v6,
+            status,
+            country,
+            latitude,
+            longitude,
+        ] = fields.as_slice()
+        else {
+            panic!("not the eleven fields of a probe line: {line:?}");
+        };
+        let known = |field: &str| (field != "None").then(|| field.to_string());
+        let number = |field: &str| known(field).map(|value| value.parse::<f64>().unwrap());
+        Probe {
+            id: id.parse().unwrap(),
+            country_code: known(country),
+            asn_v4: known(asn_v4).map(|asn| asn.parse().unwrap()),
+            asn_v6: known(asn_v6).map(|asn| asn.parse().unwrap()),
+            latitude: number(latitude),
+            longitude: number(longitude),
+            // The format keeps neither whether the probe is an anchor nor its description.
+            is_anchor: false,
+            description: None,
+            status_name: known(status),
+            prefix_v4: known(prefix_v4),
+            prefix_v6: known(prefix_v6),
+        }
+    }
+
+    /// `dns::subnets`' shipped table is derived from these pages and lists (here, above `dns`, so that
+    /// `dns` never imports `atlas`).
+    #[test]
+    fn the_committed_table_is_what_the_probe_fixtures_give() {
+        let derived = derive_table(&fixture_probes());
+        assert!(
+            derived == TABLE,
+            "src/dns/ecs_subnets.tsv is stale; replace it with:\n{derived}"
+        );
     }
 }

@@ -20,13 +20,12 @@ use serde::Serialize;
 
 use super::bogon::special_purpose_text;
 use super::doh::{DohError, DohResponse};
-use super::record::{Answer, ClientSubnet, EcsEcho, EcsOutcome, Rcode, RecordType};
+use super::record::{Answer, ClientSubnet, EcsEcho, EcsOutcome, Question, Rcode, RecordType};
 use super::subnets::EcsSubnet;
 use super::wire::Message;
-use crate::atlas::probes::Probe;
 use crate::format::counted;
 use crate::geo::{Continent, continent_of};
-use crate::ripestat::{Asn, Origin};
+use crate::model::{Asn, Origin, Probe};
 use crate::stats;
 
 /// Who asked.
@@ -1078,14 +1077,19 @@ fn verdict(
     }
 }
 
+/// "img.alicdn.com. A", or "unknown question" for responses that carried none.
+pub fn question_text(question: Option<&Question>) -> String {
+    match question {
+        Some(question) => format!("{} {}", question.name, question.rtype),
+        None => "responses without a question (timeouts, errors)".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::atlas::probes::parse_probes_page;
-    use crate::atlas::{AtlasResult, parse_results};
     use crate::dns::doh::parse_json;
     use crate::dns::subnets::{ecs_subnets, for_country};
-    use crate::ripestat::prefix_overview;
 
     fn address(name: &str, data: &str) -> Answer {
         Answer {
@@ -1105,93 +1109,6 @@ mod tests {
         let vantage = Vantage::resolver_for("Test resolver", None, Some(country));
         let answers = addresses.iter().map(|a| address("t.example.", a)).collect();
         Observation::answered(vantage, rcode, answers, None, None, Some(20.0))
-    }
-
-    fn atlas(file: &str) -> Vec<crate::atlas::DnsResult> {
-        let text = std::fs::read_to_string(format!(
-            "{}/tests/fixtures/atlas/{file}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
-        parse_results(&text)
-            .results
-            .into_iter()
-            .filter_map(|r| match r {
-                AtlasResult::Dns(dns) => Some(dns),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// msm 1421267: www.ripe.net from probes in three countries, one timed out. The recorded
-    /// prefix-overview (193.0.0.0/21, AS3333) covers 193.0.6.139, so it serves as its origin.
-    #[test]
-    fn the_same_address_everywhere_with_its_origin() {
-        let probes = parse_probes_page(include_str!(
-            "../../tests/fixtures/atlas/probes_page_msm1421267.json"
-        ))
-        .probes;
-        let observations =
-            crate::atlas::dns::observations(&atlas("dns_latest_msm1421267.json"), &probes);
-        assert_eq!(addresses_to_enrich(&observations), ["193.0.6.139"]);
-        let overview = prefix_overview::parse(include_str!(
-            "../../tests/fixtures/ripestat/prefix-overview.json"
-        ))
-        .unwrap();
-        let origins = BTreeMap::from([(
-            "193.0.6.139".to_string(),
-            Origin::from_calls(None, Some(&overview)),
-        )]);
-        let matrix = build(observations, &origins);
-        assert_eq!(matrix.groups.len(), 1);
-        assert_eq!(matrix.groups[0].records, ["193.0.6.139"]);
-        assert_eq!(matrix.groups[0].observations.len(), 3);
-        assert_eq!(matrix.failures[0].reason, "timeout");
-        assert_eq!(matrix.group_of.iter().filter(|g| g.is_none()).count(), 1);
-        let verdict = &matrix.verdict;
-        assert_eq!(verdict.kind, VerdictKind::Consistent);
-        assert_eq!(
-            verdict.headline,
-            format!(
-                "The same address from all 3 vantages in {} (one origin AS: AS3333 RIPE-NCC-AS - Reseaux IP Europeens Network Coordination Centre (RIPE NCC))",
-                counted(matrix.groups[0].continents.len(), "continent")
-            )
-        );
-        assert!(verdict.outliers.is_empty());
-        assert_eq!(
-            verdict.failures.as_deref(),
-            Some("1 vantage failed and is counted apart: 1 timeout")
-        );
-        assert!(
-            verdict
-                .evidence
-                .iter()
-                .any(|line| line == "193.0.6.139 is announced in 193.0.0.0/21 by AS3333 RIPE-NCC-AS - Reseaux IP Europeens Network Coordination Centre (RIPE NCC)"),
-            "{:?}",
-            verdict.evidence
-        );
-    }
-
-    /// ripe-atlas-tools' 1xbet.com sample: one resolver of a resultset REFUSED, the others agree
-    /// (whatever the order of the two addresses), one probe timed out.
-    #[test]
-    fn refusals_and_timeouts_are_failures_apart() {
-        let observations =
-            crate::atlas::dns::observations(&atlas("dns_results_ripe-atlas-tools.json"), &[]);
-        let matrix = build(observations, &BTreeMap::new());
-        let reasons: Vec<&str> = matrix.failures.iter().map(|f| f.reason.as_str()).collect();
-        assert!(
-            reasons.contains(&"REFUSED") && reasons.contains(&"timeout"),
-            "{reasons:?}"
-        );
-        let xbet = matrix
-            .groups
-            .iter()
-            .find(|g| g.records.contains(&"190.105.194.58".to_string()))
-            .unwrap();
-        assert_eq!(xbet.records, ["190.105.194.58", "190.121.210.133"]);
-        assert_eq!(xbet.observations.len(), 2);
-        assert!(matrix.verdict.failures.unwrap().contains("1 REFUSED"));
     }
 
     /// Google's recorded reply for img.alicdn.com with the subnet 223.72.90.0/24 echoed at scope
@@ -1325,7 +1242,7 @@ mod tests {
             Vantage::atlas_probe(
                 id,
                 None,
-                Some(&crate::atlas::probes::Probe {
+                Some(&crate::model::Probe {
                     id,
                     country_code: Some(country.to_string()),
                     asn_v4: None,

@@ -5,11 +5,11 @@
 //!
 //! The table ships as data, `ecs_subnets.tsv` beside this file, derived by `derive_table` from the
 //! recorded probe pages in `tests/fixtures/atlas/probes_page_*.json` (2016 and 2025) and the recorded
-//! probe list `tests/fixtures/atlas/probes_tab_*.txt` (2015; a test checks that the committed table
-//! equals what the fixtures give). The pages cover 30 countries, with a single one in Africa and none
-//! in South America; the list adds 31 countries of Africa, South America, North America and Oceania,
-//! so every inhabited continent has at least five. Antarctica has none. `derive_table` builds the
-//! same from any probe list, so a larger table is one probes download away.
+//! probe list `tests/fixtures/atlas/probes_tab_*.txt` (2015; a test in `atlas::probes` checks that
+//! the committed table equals what the fixtures give). The pages cover 30 countries, with a single
+//! one in Africa and none in South America; the list adds 31 countries of Africa, South America,
+//! North America and Oceania, so every inhabited continent has at least five. Antarctica has none.
+//! `derive_table` builds the same from any probe list, so a larger table is one probes download away.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -18,8 +18,8 @@ use serde::Serialize;
 
 use super::bogon::special_purpose;
 use super::record::ClientSubnet;
-use crate::atlas::probes::Probe;
 use crate::geo::{Continent, continent_of};
+use crate::model::Probe;
 
 /// The shipped table (see the module documentation for where it comes from).
 pub const TABLE: &str = include_str!("ecs_subnets.tsv");
@@ -188,85 +188,7 @@ pub fn containing(subnets: &[EcsSubnet], address: IpAddr) -> Option<&EcsSubnet> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::atlas::probes::parse_probes_page;
-
-    /// Every probe of the recorded probe pages (`probes_page_*.json`), then of the recorded probe
-    /// lists (`probes_tab_*.txt`), each group in file-name order.
-    fn fixture_probes() -> Vec<Probe> {
-        let dir = format!("{}/tests/fixtures/atlas", env!("CARGO_MANIFEST_DIR"));
-        let mut names: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .filter_map(|entry| entry.ok())
-            .map(|entry| entry.file_name().to_string_lossy().into_owned())
-            .filter(|name| {
-                (name.starts_with("probes_page_") && name.ends_with(".json"))
-                    || (name.starts_with("probes_tab_") && name.ends_with(".txt"))
-            })
-            .collect();
-        names.sort();
-        names
-            .iter()
-            .flat_map(|name| {
-                let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
-                if name.ends_with(".txt") {
-                    text.lines().map(tab_probe).collect()
-                } else {
-                    parse_probes_page(&text).probes
-                }
-            })
-            .collect()
-    }
-
-    /// One line of a probe list in the format USC-NSL's `fetch_active.py` writes from the Atlas
-    /// `/api/v1/probe/` objects (the `probes_tab_*.txt` fixtures; see tests/fixtures/SOURCES.md):
-    /// eleven fields separated by single spaces, `id asn_v4 asn_v6 address_v4 address_v6 prefix_v4
-    /// prefix_v6 status_name country_code latitude longitude`, `None` where the API had null. The app
-    /// never reads this format, so it is parsed here; a line that does not fit fails the test rather
-    /// than losing a probe.
-    fn tab_probe(line: &str) -> Probe {
-        let fields: Vec<&str> = line.split(' ').collect();
-        let [
-            id,
-            asn_v4,
-            asn_v6,
-            _,
-            _,
-            prefix_v4,
-            prefix_v6,
-            status,
-            country,
-            latitude,
-            longitude,
-        ] = fields.as_slice()
-        else {
-            panic!("not the eleven fields of a probe line: {line:?}");
-        };
-        let known = |field: &str| (field != "None").then(|| field.to_string());
-        let number = |field: &str| known(field).map(|value| value.parse::<f64>().unwrap());
-        Probe {
-            id: id.parse().unwrap(),
-            country_code: known(country),
-            asn_v4: known(asn_v4).map(|asn| asn.parse().unwrap()),
-            asn_v6: known(asn_v6).map(|asn| asn.parse().unwrap()),
-            latitude: number(latitude),
-            longitude: number(longitude),
-            // The format keeps neither whether the probe is an anchor nor its description.
-            is_anchor: false,
-            description: None,
-            status_name: known(status),
-            prefix_v4: known(prefix_v4),
-            prefix_v6: known(prefix_v6),
-        }
-    }
-
-    #[test]
-    fn the_committed_table_is_what_the_probe_fixtures_give() {
-        let derived = derive_table(&fixture_probes());
-        assert!(
-            derived == TABLE,
-            "src/dns/ecs_subnets.tsv is stale; replace it with:\n{derived}"
-        );
-    }
+    use crate::geo::cities::largest_city;
 
     #[test]
     fn every_row_parses_and_lies_inside_its_probe_prefix() {
@@ -290,6 +212,19 @@ mod tests {
         // No probe of the fixtures is in Antarctica (or China): the table says so by omission.
         assert_eq!(for_country("AQ"), None);
         assert_eq!(for_country("CN"), None);
+    }
+
+    /// Every country of the shipped table has a point to be drawn at (the DNS map places an ECS
+    /// vantage at its country's largest city).
+    #[test]
+    fn every_country_of_the_table_has_a_largest_city() {
+        for subnet in ecs_subnets() {
+            assert!(
+                largest_city(&subnet.country).is_some(),
+                "{}",
+                subnet.country
+            );
+        }
     }
 
     /// Issue 12: the table had no South American country and one African, so "one country per

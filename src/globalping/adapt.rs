@@ -772,12 +772,12 @@ mod tests {
             })
             .collect();
         assert_eq!(ours, theirs);
-        // The Atlas DNS view's matrices (`answers::atlas_matrices`) group by question, then build.
+        // The Atlas DNS view (`notebook::dns::atlas_matrices`) groups by question, then builds.
         let groups =
             crate::atlas::dns::observations_by_question(std::slice::from_ref(dns), &form.probes);
         assert_eq!(groups.len(), 1);
         assert_eq!(
-            crate::answers::question_text(groups[0].0.as_ref()),
+            crate::dns::matrix::question_text(groups[0].0.as_ref()),
             "cdn.jsdelivr.net. A"
         );
         let matrix =

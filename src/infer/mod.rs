@@ -24,10 +24,10 @@ use std::collections::BTreeSet;
 
 use serde::{Serialize, Serializer};
 
-use crate::atlas::probes::Probe;
 use crate::format;
 use crate::geo::{City, Continent, continent_of, country_name, haversine_km, nearest_city};
 use crate::latency::{LatencyAnalysis, ProbeLatency, analyse_per_target};
+use crate::model::Probe;
 
 pub use corroborate::SAME_LOCATION_KM;
 pub use disc::{SPEED_OF_LIGHT_KM_PER_MS, Violation, Violations};

@@ -3,10 +3,11 @@
 //! received (URL, subnet, HTTP status, body as text or base64, response time, when) and the RIPEstat
 //! responses used for the origins of the answered addresses.
 //!
-//! Everything the cell shows (observations, answer matrices, verdicts, origins) is derived here from
-//! the snapshot through the DNS core (`dns::fanout`, `dns::matrix`, `ripestat`), so a shared link
-//! shows the same answers without contacting anyone. No I/O: `net` sends what `DnsRequest::plan`
-//! and `origin_lookups_needed` ask for, and hands back what came.
+//! Everything the cell shows (observations, answer matrices, verdicts, origins, the comparison of
+//! two runs) is derived here from the snapshot through the DNS core (`dns::fanout`, `dns::matrix`,
+//! `ripestat`, `rerun`), so a shared link shows the same answers without contacting anyone. So are
+//! the answer matrices of an Atlas snapshot's DNS results (`atlas_matrices`). No I/O: `net` sends
+//! what `DnsRequest::plan` and `origin_lookups_needed` ask for, and hands back what came.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -15,12 +16,14 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 
+use super::AtlasSnapshot;
 use crate::dns::doh::{DohProtocol, DohRequest, Resolver};
 use crate::dns::fanout::{self, PlannedQuery, Transport};
 use crate::dns::matrix::{self, AnswerMatrix, Observation};
 use crate::dns::subnets::{self, EcsSubnet};
 use crate::dns::wire::QueryError;
 use crate::dns::{ClientSubnet, RecordType};
+use crate::rerun::{self, ProbeOutcome};
 use crate::ripestat::{
     Origin, announced_prefixes, as_overview, asn_neighbours, looking_glass, network_info,
     prefix_overview, reverse_dns_ip, routing_status, whois,
@@ -61,11 +64,37 @@ pub fn compare_runs(before: &DnsSnapshot, after: &DnsSnapshot) -> Option<crate::
     if before.name != after.name {
         return None;
     }
-    let (before, after) = (
-        crate::rerun::outcomes_from_doh(before),
-        crate::rerun::outcomes_from_doh(after),
-    );
+    let (before, after) = (outcomes_from_doh(before), outcomes_from_doh(after));
     (!before.is_empty() && !after.is_empty()).then(|| crate::rerun::compare(&before, &after))
+}
+
+/// One outcome per vantage of a DoH fan-out (a resolver asked for one emulated client, per record
+/// type), keyed "TYPE vantage": the answer set, the response time, and the RCODE or the failure as
+/// status. A DoH run has no probes; its vantages are what "the same probes" means for it.
+pub fn outcomes_from_doh(snapshot: &DnsSnapshot) -> Vec<ProbeOutcome> {
+    snapshot
+        .observations_by_type()
+        .into_iter()
+        .flat_map(|(rtype, observations)| {
+            observations.into_iter().map(move |(_, observation)| {
+                let label = format!("{rtype} · {}", observation.vantage.label());
+                let status = match (&observation.rcode, &observation.failure, &observation.error) {
+                    (Some(rcode), _, _) => Some(rcode.to_string()),
+                    (None, _, Some(error)) => Some(format!("failed: {error}")),
+                    (None, Some(failure), None) => Some(format!("failed: {failure:?}")),
+                    (None, None, None) => Some("no answer".to_string()),
+                };
+                ProbeOutcome {
+                    key: label.clone(),
+                    label,
+                    rtt_ms: observation.rt_ms,
+                    path: Vec::new(),
+                    answers: rerun::atlas_answers(&observation.answers),
+                    status,
+                }
+            })
+        })
+        .collect()
 }
 
 /// What the author asked, as chosen in the form (an invalid name is kept for correction).
@@ -916,6 +945,32 @@ pub fn progress_text(done: usize, planned: usize, failed: usize) -> String {
     text
 }
 
+/// The answer matrices of an Atlas snapshot's DNS results, one per question, with the probes'
+/// metadata placing them. Empty when the snapshot holds no DNS results. Origins are not looked up for
+/// Atlas results (the snapshot holds none), so the matrices group by addresses alone.
+pub fn atlas_matrices(snapshot: &AtlasSnapshot) -> Vec<(String, AnswerMatrix)> {
+    let results: Vec<crate::atlas::DnsResult> = crate::atlas::parse_results(&snapshot.results_text)
+        .results
+        .into_iter()
+        .filter_map(|result| match result {
+            crate::atlas::AtlasResult::Dns(dns) => Some(dns),
+            _ => None,
+        })
+        .collect();
+    if results.is_empty() {
+        return Vec::new();
+    }
+    crate::atlas::dns::observations_by_question(&results, &snapshot.probes)
+        .into_iter()
+        .map(|(question, observations)| {
+            (
+                matrix::question_text(question.as_ref()),
+                matrix::build(observations, &BTreeMap::new()),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -1351,5 +1406,36 @@ pub(crate) mod tests {
     fn progress_reads_as_a_count() {
         assert_eq!(progress_text(12, 40, 0), "12 / 40 queries");
         assert_eq!(progress_text(12, 40, 2), "12 / 40 queries (2 failed)");
+    }
+
+    #[test]
+    fn atlas_dns_results_give_one_matrix_per_question_placed_by_probe() {
+        let snapshot = AtlasSnapshot {
+            source: crate::notebook::SnapshotSource::Pasted,
+            fetched_at_unix_ms: 0,
+            results_text: include_str!("../../tests/fixtures/atlas/dns_latest_msm1421267.json")
+                .to_string(),
+            probes: crate::atlas::probes::parse_probes_page(include_str!(
+                "../../tests/fixtures/atlas/probes_page_msm1421267.json"
+            ))
+            .probes,
+            fetch_notes: Vec::new(),
+            hop_lookups: Vec::new(),
+            hop_names: Vec::new(),
+        };
+        let matrices = atlas_matrices(&snapshot);
+        assert!(!matrices.is_empty());
+        let (question, matrix) = &matrices[0];
+        assert!(!question.is_empty());
+        let (places, _) = crate::answers::map_places(matrix);
+        assert!(!places.is_empty(), "probes with coordinates are on the map");
+        assert!(places.iter().all(|p| !p.label.contains("largest city")));
+        let ping = AtlasSnapshot {
+            results_text: include_str!("../../tests/fixtures/atlas/ping_latest_msm3359986.json")
+                .to_string(),
+            ..snapshot
+        };
+        assert!(atlas_matrices(&ping).is_empty());
+        assert_eq!(crate::answers::set_label(0), "#1");
     }
 }

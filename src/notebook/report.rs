@@ -4,10 +4,9 @@
 //! cells derive them. A report is for pasting into a blog or a ticket; the evidence itself travels in
 //! the share link or the notebook file. Pure: no I/O, and never a key (the notebook holds none).
 
-use super::dns::DnsSnapshot;
+use super::dns::{DnsSnapshot, atlas_matrices};
 use super::measure::MeasureCell;
 use super::{AtlasSnapshot, CellBody, InferenceChoices, Notebook, SnapshotSource, TableSnapshot};
-use crate::answers::atlas_matrices;
 use crate::format;
 use crate::globalping::http::{http_rows, http_verdict};
 use crate::globalping::request::TestType;

@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use super::hints::{self, LocationHint};
 use crate::atlas::TracerouteResult;
-use crate::atlas::probes::Probe;
 use crate::atlas::traceroute::Hop;
 use crate::dns::bogon::special_purpose_text;
+use crate::model::Probe;
 use crate::stats;
 
 /// Who originates the prefix of a hop's address (RIPEstat `network-info` + `prefix-overview`).

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::bgp_updates::{community_list, path_list};
 use super::{RipestatError, call_url, data, text_field};
-use crate::paths::communities::Community;
+use crate::model::Community;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BgpRoute {

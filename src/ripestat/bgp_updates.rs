@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{RipestatError, asn_number, call_url, data, text_field};
-use crate::paths::communities::Community;
+use crate::model::Community;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{RipestatError, asn_number, call_url, data, text_field};
-use crate::paths::communities::{self, Community, LargeCommunity};
+use crate::model::community::{self, Community, LargeCommunity};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LookingGlassRoute {
@@ -101,8 +101,8 @@ fn route(peer: &Map<String, Value>) -> LookingGlassRoute {
             .and_then(asn_number)
             .or_else(|| parse_as_path(&as_path_text).last().copied()),
         as_path_text,
-        communities: communities::parse_list(&list("community")),
-        large_communities: communities::parse_large_list(&list("largeCommunity")),
+        communities: community::parse_list(&list("community")),
+        large_communities: community::parse_large_list(&list("largeCommunity")),
         extended_communities: list("extendedCommunity")
             .split_whitespace()
             .map(str::to_string)

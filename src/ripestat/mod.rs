@@ -7,7 +7,7 @@
 //! whose remarks document an AS's communities).
 //!
 //! Pure functions over the response text; `net` fetches. Wire shapes stay here; only the validated
-//! types of each call (and `Origin`) leave.
+//! types of each call leave, and the model's `Origin` (`Origin::from_calls`).
 
 pub mod announced_prefixes;
 pub mod as_overview;
@@ -26,6 +26,9 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+/// `Asn` and `Origin` are the model's (`model::origin`); read here, they are re-exported for the
+/// calls' users.
+pub use crate::model::{Asn, Origin};
 pub use network_info::NetworkInfo;
 pub use prefix_overview::PrefixOverview;
 
@@ -181,31 +184,7 @@ pub(crate) fn call_url(base: &str, call: &str, resource: &str) -> String {
     )
 }
 
-/// An autonomous system that originates a prefix, with its registered holder name when known.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct Asn {
-    pub number: u32,
-    pub holder: Option<String>,
-}
-
-impl fmt::Display for Asn {
-    /// "AS3333 RIPE-NCC-AS - …", or "AS3333" without a holder.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "AS{}", self.number)?;
-        if let Some(holder) = &self.holder {
-            write!(f, " {holder}")?;
-        }
-        Ok(())
-    }
-}
-
-/// Who announces an address: the covering prefix in BGP and its origin AS(es).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
-pub struct Origin {
-    pub prefix: Option<String>,
-    pub asns: Vec<Asn>,
-}
-
+/// The model's `Origin` as RIPEstat's two calls give it.
 impl Origin {
     /// Joins what `network-info` (for the address) and `prefix-overview` (for its prefix) say: the
     /// prefix from the first, the AS numbers from both, holder names from the second.

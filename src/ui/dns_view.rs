@@ -395,7 +395,7 @@ impl PartialEq for AtlasKey {
 #[component]
 pub fn AtlasDnsView(props: &AtlasDnsViewProps) -> Html {
     let matrices = use_memo(AtlasKey(props.snapshot.clone()), |key| {
-        crate::answers::atlas_matrices(&key.0)
+        crate::notebook::dns::atlas_matrices(&key.0)
             .into_iter()
             .map(|(question, matrix)| (question, Rc::new(matrix)))
             .collect::<Vec<_>>()

@@ -69,7 +69,7 @@ pub fn InferenceView(props: &InferenceViewProps) -> Html {
     let sites = (!inference.sites.is_empty()).then(|| {
         html! {
             <table class="sites-table">
-                <caption>{ if inference.sites.len() == 1 { "The site" } else { "Sites, one per disjoint range" } }</caption>
+                <caption>{ if inference.sites.len() == 1 { "The site" } else { "Sites, one per disjoint range, then those whose range holds none of the sites before" } }</caption>
                 <thead><tr>
                     <th scope="col">{ "Most likely place" }</th><th scope="col" class="num">{ "Within km of the probe" }</th>
                     <th scope="col">{ "Evidence probe" }</th><th scope="col" class="num">{ "Its RTT (ms)" }</th>
@@ -80,6 +80,7 @@ pub fn InferenceView(props: &InferenceViewProps) -> Html {
                     <tr>
                         <td>{ place(site.city.as_deref(), site.country.as_deref()) }
                             if !site.city_inside { <span class="hint">{ " (nearest large city; none lies inside the range)" }</span> }
+                            if site.seen_from_one_place { <span class="hint one-place">{ " (seen from one place only)" }</span> }
                         </td>
                         <td class="num">{ format::km(site.radius_km) }</td>
                         <td class="num">{ site.evidence_id.clone() }</td>
