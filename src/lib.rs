@@ -18,11 +18,14 @@ pub mod markdown;
 pub mod model;
 pub mod notebook;
 pub mod paths;
+pub mod problem_words;
 pub mod rerun;
 pub mod ripestat;
 pub mod settings;
 pub mod share;
 pub mod stats;
+#[cfg(test)]
+pub(crate) mod test_kit;
 
 pub mod net;
 pub mod storage;

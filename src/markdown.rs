@@ -821,6 +821,7 @@ pub fn parse(source: &str) -> Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_kit::XorShift;
 
     fn inlines(document: &Document) -> Vec<Inline> {
         fn walk_blocks(blocks: &[Block], out: &mut Vec<Inline>) {
@@ -1132,14 +1133,12 @@ mod tests {
         let alphabet: Vec<char> = "[]()<>!*_`#>-|:/\\&;\n \tajvscrptJAVhtps:x1é€\u{0}"
             .chars()
             .collect();
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..2_000 {
             let mut text = String::new();
-            for _ in 0..(state % 200) {
-                // xorshift64 (Marsaglia 2003)
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+            // The length is read from the state before it moves on, as it always was.
+            for _ in 0..(rng.0 % 200) {
+                let state = rng.next_u64();
                 text.push(alphabet[(state % alphabet.len() as u64) as usize]);
             }
             for href in live_links(&text) {

@@ -1,8 +1,9 @@
 //! Pure helpers for talking to the RIPE Atlas REST API (v2): what the author typed → a measurement ID
-//! and a time window, the request URLs, and the API's error bodies → messages that say what to do.
-//! The requests themselves are made by the `net` shell.
+//! and a time window, the request URLs, and the API's error bodies → an `ApiProblem` (read by
+//! `create::read_error`, worded by `problem_words`). The requests themselves are made by the `net`
+//! shell.
 
-use serde_json::Value;
+use crate::model::{ApiProblem, During};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum MeasurementRefError {
@@ -190,102 +191,17 @@ pub fn probe_id_batches(ids: &[u64], max_per_request: usize) -> Vec<Vec<u64>> {
         .collect()
 }
 
-/// Why the Atlas API refused a request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AtlasApiError {
-    NotFound,
-    Unauthorized,
-    Forbidden,
-    RateLimited,
-    Server { status: u16 },
-    Client { status: u16, detail: String },
-}
-
-impl AtlasApiError {
-    pub fn user_message(&self) -> String {
-        match self {
-            AtlasApiError::NotFound => {
-                "RIPE Atlas says this measurement was not found: check the ID. \
-                Non-public measurements cannot be read without the owner's API key."
-                    .to_string()
-            }
-            AtlasApiError::Unauthorized => {
-                "RIPE Atlas asks for credentials for this request (HTTP 401). \
-                Public measurements need none: check the ID."
-                    .to_string()
-            }
-            AtlasApiError::Forbidden => {
-                "RIPE Atlas refused access (HTTP 403): the measurement may not be public."
-                    .to_string()
-            }
-            AtlasApiError::RateLimited => {
-                "RIPE Atlas says there were too many requests (HTTP 429). Wait a \
-                minute, then fetch again."
-                    .to_string()
-            }
-            AtlasApiError::Server { status } => format!(
-                "RIPE Atlas had a server error (HTTP {status}). This is on their side: try again in a few minutes."
-            ),
-            AtlasApiError::Client { status, detail } => {
-                format!("RIPE Atlas refused the request (HTTP {status}): {detail}")
-            }
-        }
-    }
-}
-
-/// Reads an error response: the documented `{"error": {"status", "title", "detail", "errors": […]}}`
-/// body, the older `{"detail": "…"}`, or anything else.
-pub fn classify_http_failure(status: u16, body: &str) -> AtlasApiError {
-    match status {
-        404 => return AtlasApiError::NotFound,
-        401 => return AtlasApiError::Unauthorized,
-        403 => return AtlasApiError::Forbidden,
-        429 => return AtlasApiError::RateLimited,
-        500..=599 => return AtlasApiError::Server { status },
-        _ => {}
-    }
-    let value: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-    let error = value.get("error").unwrap_or(&value);
-    let mut parts: Vec<String> = Vec::new();
-    for key in ["title", "detail"] {
-        if let Some(text) = error.get(key).and_then(Value::as_str) {
-            parts.push(text.to_string());
-        }
-    }
-    if let Some(errors) = error.get("errors").and_then(Value::as_array) {
-        for item in errors {
-            let detail = item
-                .get("detail")
-                .and_then(Value::as_str)
-                .unwrap_or("invalid");
-            let source = item
-                .get("source")
-                .and_then(|s| s.get("pointer").or_else(|| s.get("parameter")))
-                .and_then(Value::as_str);
-            parts.push(match source {
-                Some(source) => format!("{source}: {detail}"),
-                None => detail.to_string(),
-            });
-        }
-    }
-    if parts.is_empty() {
-        parts.push(
-            body.chars()
-                .take(200)
-                .collect::<String>()
-                .trim()
-                .to_string(),
-        );
-    }
-    AtlasApiError::Client {
-        status,
-        detail: parts.join("; "),
-    }
+/// Reads the error reply to a read of public data (results, probes, metadata) into an
+/// [`ApiProblem`]: the same reader as every Atlas error body, classified by the status first, since a
+/// 403 here is a private measurement whatever the body says about keys.
+pub fn read_failure(status: u16, body: &str) -> ApiProblem {
+    super::create::read_error(status, body, During::Reading)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ProblemKind;
 
     #[test]
     fn measurement_references() {
@@ -382,33 +298,25 @@ mod tests {
     #[test]
     fn error_bodies_from_the_docs() {
         let body = include_str!("../../tests/fixtures/atlas/error_400_docs_error-messages.json");
-        match classify_http_failure(400, body) {
-            AtlasApiError::Client {
-                status: 400,
-                detail,
-            } => assert!(detail.contains("Bad Request"), "{detail}"),
-            other => panic!("{other:?}"),
-        }
+        let problem = read_failure(400, body);
+        assert_eq!(problem.kind, ProblemKind::BadRequest);
+        assert_eq!(problem.during, During::Reading);
+        assert_eq!(problem.title.as_deref(), Some("Bad Request"));
         let body = include_str!("../../tests/fixtures/atlas/error_400_docs_error-handling.json");
-        assert!(matches!(
-            classify_http_failure(400, body),
-            AtlasApiError::Client { .. }
-        ));
+        assert_eq!(read_failure(400, body).kind, ProblemKind::BadRequest);
         assert_eq!(
-            classify_http_failure(404, "{\"detail\": \"Not found.\"}"),
-            AtlasApiError::NotFound
+            read_failure(404, "{\"detail\": \"Not found.\"}").kind,
+            ProblemKind::NotFound
         );
+        assert_eq!(read_failure(503, "<html>").kind, ProblemKind::Server);
         assert_eq!(
-            classify_http_failure(503, "<html>"),
-            AtlasApiError::Server { status: 503 }
+            read_failure(429, "").kind,
+            ProblemKind::RateLimited {
+                hourly_quota: false
+            }
         );
-        assert!(
-            classify_http_failure(429, "")
-                .user_message()
-                .contains("Wait a minute")
-        );
-        assert!(
-            matches!(classify_http_failure(418, "teapot"), AtlasApiError::Client { detail, .. } if detail == "teapot")
-        );
+        let teapot = read_failure(418, "teapot");
+        assert_eq!(teapot.kind, ProblemKind::Other);
+        assert_eq!(teapot.detail.as_deref(), Some("teapot"));
     }
 }

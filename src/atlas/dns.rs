@@ -399,6 +399,7 @@ mod tests {
     use crate::dns::matrix::{VerdictKind, addresses_to_enrich, build};
     use crate::format::counted;
     use crate::ripestat::{Origin, prefix_overview};
+    use crate::test_kit::XorShift;
 
     const SAGAN: &str = include_str!("../../tests/fixtures/atlas/dns_results_sagan.json");
     const FILES: [(&str, &str); 5] = [
@@ -747,13 +748,8 @@ mod tests {
     /// failure reproduces) must still give results plus diagnostics.
     #[test]
     fn mutated_result_files_never_panic() {
-        let mut state: u64 = 0x0d15_ea5e_4460_4720;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = XorShift(0x0d15_ea5e_4460_4720);
+        let mut next = move || rng.next_u64();
         let original = FILES[2].1.as_bytes();
         for _ in 0..400 {
             let mut bytes = original.to_vec();

@@ -5,42 +5,24 @@
 
 use serde_json::{Map, Value};
 
+use crate::model::lenient;
+
 pub type Object = Map<String, Value>;
 
-/// A non-negative integer from a JSON number or a numeric string ("3" in firmware 0).
+/// A non-negative integer from a JSON number or a numeric string ("3" in firmware 0), read by the
+/// crate's one lenient reader (`model::lenient`).
 pub fn unsigned(object: &Object, key: &str) -> Option<u64> {
-    match object.get(key)? {
-        Value::Number(n) => n.as_u64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1e18)
-                .map(|f| f as u64)
-        }),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+    lenient::unsigned(object.get(key)?)
 }
 
 /// A signed integer (timestamps, `lts`), from a number or a numeric string.
 pub fn signed(object: &Object, key: &str) -> Option<i64> {
-    match object.get(key)? {
-        Value::Number(n) => n.as_i64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() < 1e18)
-                .map(|f| f as i64)
-        }),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+    lenient::signed(object.get(key)?)
 }
 
 /// A finite float from a number or a numeric string ("58.042" in firmware 0).
 pub fn float(object: &Object, key: &str) -> Option<f64> {
-    let value = match object.get(key)? {
-        Value::Number(n) => n.as_f64()?,
-        Value::String(s) => s.trim().parse().ok()?,
-        _ => return None,
-    };
-    value.is_finite().then_some(value)
+    lenient::float(object.get(key)?)
 }
 
 /// A string; numbers are accepted too (some exports write addresses or codes as numbers).

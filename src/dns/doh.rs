@@ -20,6 +20,7 @@ use serde_json::Value;
 
 use super::record::{Answer, ClientSubnet, EcsEcho, Flags, Question, Rcode, RecordType};
 use super::wire::{self, DecodeError, Message, QueryError};
+use crate::model::lenient;
 
 pub const GOOGLE_JSON_ENDPOINT: &str = "https://dns.google/resolve";
 pub const CLOUDFLARE_JSON_ENDPOINT: &str = "https://cloudflare-dns.com/dns-query";
@@ -342,18 +343,10 @@ struct JsonReply {
     error: Value,
 }
 
-fn json_number(value: &Value) -> Option<u64> {
-    match value {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
 fn json_flag(value: &Value) -> bool {
     match value {
         Value::Bool(flag) => *flag,
-        other => json_number(other).is_some_and(|n| n != 0),
+        other => lenient::unsigned(other).is_some_and(|n| n != 0),
     }
 }
 
@@ -361,7 +354,7 @@ fn json_flag(value: &Value) -> bool {
 fn json_type(value: &Value) -> Option<RecordType> {
     match value {
         Value::String(s) => s.parse().ok(),
-        other => json_number(other)
+        other => lenient::unsigned(other)
             .and_then(|n| u16::try_from(n).ok())
             .filter(|n| *n > 0)
             .map(RecordType),
@@ -416,7 +409,7 @@ fn json_records(section: &Value, label: &str, problems: &mut Vec<String>) -> Vec
                 rtype,
                 ttl: item
                     .get("TTL")
-                    .and_then(json_number)
+                    .and_then(lenient::unsigned)
                     .and_then(|ttl| u32::try_from(ttl).ok())
                     .unwrap_or(0),
                 data: normalised_data(rtype, data),
@@ -465,7 +458,7 @@ pub fn parse_json(text: &str) -> Result<DohResponse, DohError> {
     let reply: JsonReply = serde_json::from_value(value).map_err(|error| DohError::NotAReply {
         detail: error.to_string(),
     })?;
-    let Some(status) = json_number(&reply.status).and_then(|s| u16::try_from(s).ok()) else {
+    let Some(status) = lenient::unsigned(&reply.status).and_then(|s| u16::try_from(s).ok()) else {
         let detail = reply
             .error
             .as_str()

@@ -398,6 +398,7 @@ pub fn decode(bytes: &[u8]) -> Result<Message, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_kit::XorShift;
 
     #[test]
     fn the_rfc_8484_example_query_is_reproduced() {
@@ -503,23 +504,6 @@ mod tests {
         assert_eq!(decode(&[0; 5]), Err(DecodeError::TooShort { length: 5 }));
     }
 
-    /// Marsaglia's xorshift64 (Journal of Statistical Software 8(14), 2003): a seeded, dependency-free
-    /// source of mutations, so a failure reproduces exactly.
-    struct XorShift(u64);
-
-    impl XorShift {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, bound: usize) -> usize {
-            (self.next() % bound.max(1) as u64) as usize
-        }
-    }
-
     /// Every `abuf` of the recorded Atlas DNS results, as bytes.
     fn recorded_abufs() -> Vec<Vec<u8>> {
         let files = [
@@ -572,22 +556,23 @@ mod tests {
                 let at = random.below(bytes.len());
                 match random.below(6) {
                     0 => bytes[at] ^= 1 << random.below(8),
-                    1 => bytes[at] = random.next() as u8,
+                    1 => bytes[at] = random.next_u64() as u8,
                     2 => bytes.truncate(at),
                     3 => {
-                        let run: Vec<u8> =
-                            (0..random.below(9)).map(|_| random.next() as u8).collect();
+                        let run: Vec<u8> = (0..random.below(9))
+                            .map(|_| random.next_u64() as u8)
+                            .collect();
                         bytes.splice(at..at, run);
                     }
                     4 if bytes.len() >= 12 => {
                         let field = 4 + 2 * random.below(4);
-                        let count = (random.next() as u16).to_be_bytes();
+                        let count = (random.next_u64() as u16).to_be_bytes();
                         bytes[field..field + 2].copy_from_slice(&count);
                     }
                     _ if at + 1 < bytes.len() => {
                         // A pointer (RFC 1035 §4.1.4) to anywhere, forward and backward.
-                        bytes[at] = 0xc0 | (random.next() as u8 & 0x3f);
-                        bytes[at + 1] = random.next() as u8;
+                        bytes[at] = 0xc0 | (random.next_u64() as u8 & 0x3f);
+                        bytes[at + 1] = random.next_u64() as u8;
                     }
                     _ => {}
                 }

@@ -491,6 +491,7 @@ mod tests {
     use crate::globalping::measurement::tests::{
         ALL, HTTP, MTR, PING, SIMPLE_DNS, TRACE_DNS, TRACEROUTE,
     };
+    use crate::test_kit::XorShift;
 
     fn adapted(text: &str) -> (Measurement, AtlasForm, Vec<AtlasResult>) {
         let measurement = parse_measurement(text).unwrap();
@@ -905,13 +906,8 @@ mod tests {
     /// without a malformed record.
     #[test]
     fn adapted_text_is_always_well_formed() {
-        let mut state: u64 = 0x0ada_97ed_0000_0001;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = XorShift(0x0ada_97ed_0000_0001);
+        let mut next = move || rng.next_u64();
         let alphabet = b"{}[]\",:0123456789-.ntfx \n";
         for (name, text) in ALL {
             let mut inputs: Vec<String> = (0..text.len())

@@ -19,6 +19,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::request::{TestOptions, TestType};
+use crate::model::{ApiProblem, During, ProblemKind, Service};
 
 /// The reply to `POST /v1/measurements`: `202` with `{"id": "...", "probesCount": n}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,110 +28,8 @@ pub struct Created {
     pub probes_count: u32,
 }
 
-/// A refusal from the API: its `{"error": {"type", "message", "params"}}` body with the HTTP status,
-/// and how long to wait when it said.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ApiError {
-    pub status: u16,
-    /// The API's `error.type` (`validation_error`, `not_found`, `no_probes_found`,
-    /// `rate_limit_exceeded`, `insufficient_credits`, `too_many_requests`), or `http_error` when the
-    /// body named none.
-    pub kind: String,
-    pub message: String,
-    /// `error.params`: for a validation error, which field is wrong and why.
-    pub params: Vec<(String, String)>,
-    pub retry_after_s: Option<u32>,
-}
-
-impl ApiError {
-    /// What happened and what to do next, in one paragraph.
-    pub fn user_message(&self) -> String {
-        let said = if self.message.is_empty() {
-            String::new()
-        } else {
-            format!(" (Globalping: \"{}\")", self.message)
-        };
-        match self.kind.as_str() {
-            "rate_limit_exceeded" => {
-                let wait = match self.retry_after_s {
-                    Some(seconds) => format!("wait {} min", seconds.div_ceil(60).max(1)),
-                    None => "wait up to an hour".to_string(),
-                };
-                format!(
-                    "This measurement needs more tests than are left this hour{said}. Ask for fewer \
-                     probes, {wait}, or, if you have not yet, add a Globalping token in Settings \
-                     ({} tests an hour instead of {}).",
-                    super::request::AUTHENTICATED_TESTS_PER_HOUR,
-                    super::request::ANONYMOUS_TESTS_PER_HOUR
-                )
-            }
-            "insufficient_credits" => format!(
-                "Your Globalping credits do not cover this measurement{said}. Ask for fewer probes, or \
-                 wait for the hourly allowance to refill."
-            ),
-            "too_many_requests" => {
-                let wait = self
-                    .retry_after_s
-                    .map_or_else(|| "a few seconds".to_string(), |s| format!("{s} s"));
-                format!(
-                    "Globalping asks to slow down{said}: a measurement may be polled only a few times \
-                     a second. Try again in {wait}."
-                )
-            }
-            "no_probes_found" => format!(
-                "No online probe matches these places{said}. Widen them: a country or continent instead \
-                 of a city or network, fewer conditions joined with +, or the other IP version."
-            ),
-            "validation_error" => {
-                let fields = if self.params.is_empty() {
-                    String::new()
-                } else {
-                    let listed: Vec<String> = self
-                        .params
-                        .iter()
-                        .map(|(field, why)| format!("{field}: {why}"))
-                        .collect();
-                    format!(" {}.", listed.join("; "))
-                };
-                format!(
-                    "Globalping refused the request as invalid{said}.{fields} Correct the field named and \
-                     run it again."
-                )
-            }
-            "unreadable_response" => format!(
-                "Globalping accepted the measurement, but its reply could not be read ({}). Run it \
-                 again; if this keeps happening, the API has changed.",
-                self.message
-            ),
-            "not_found" => format!(
-                "Globalping has no such measurement{said}. It keeps results for about 7 days: run the \
-                 measurement again."
-            ),
-            _ if self.status >= 500 => format!(
-                "Globalping had a server error (HTTP {}){said}. This is on their side: try again in a minute.",
-                self.status
-            ),
-            _ if self.message.is_empty() => format!(
-                "Globalping answered HTTP {} without saying why. Check the request, then try again.",
-                self.status
-            ),
-            _ => format!(
-                "Globalping refused the request (HTTP {}): {}",
-                self.status, self.message
-            ),
-        }
-    }
-
-    /// Whether trying the same request again later can work without changing it: the per-measurement
-    /// polling limit (429 `too_many_requests`) and server errors. The hourly quota
-    /// (`rate_limit_exceeded`) is not: it lasts up to an hour.
-    pub fn is_retryable(&self) -> bool {
-        (self.status == 429 && self.kind == "too_many_requests") || self.status >= 500
-    }
-}
-
-/// Reads the `202` body of a created measurement; any other status is an [`ApiError`].
-pub fn parse_created(status: u16, text: &str) -> Result<Created, ApiError> {
+/// Reads the `202` body of a created measurement; any other status is an [`ApiProblem`].
+pub fn parse_created(status: u16, text: &str) -> Result<Created, ApiProblem> {
     if status != 202 {
         return Err(parse_error(status, text, None));
     }
@@ -145,30 +44,38 @@ pub fn parse_created(status: u16, text: &str) -> Result<Created, ApiError> {
             id: id.to_string(),
             probes_count: value.get("probesCount").and_then(u32_of).unwrap_or(0),
         }),
-        None => Err(ApiError {
-            status,
-            kind: "unreadable_response".to_string(),
-            message: "the reply to the new measurement names no measurement id".to_string(),
-            params: Vec::new(),
-            retry_after_s: None,
-        }),
+        None => {
+            let mut problem = ApiProblem::new(
+                Service::Globalping,
+                During::Creating,
+                Some(status),
+                ProblemKind::Unreadable,
+            );
+            problem.code = Some("unreadable_response".to_string());
+            problem.detail =
+                Some("the reply to the new measurement names no measurement id".to_string());
+            Err(problem)
+        }
     }
 }
 
 /// "Too many requests. Please retry in 4 seconds." → 4: the per-measurement polling limit says how
 /// long to wait in its message when no `Retry-After` header came.
-fn seconds_in_message(message: &str) -> Option<u32> {
+fn seconds_in_message(message: &str) -> Option<u64> {
     let lower = message.to_ascii_lowercase();
     let after = lower.split("retry in ").nth(1)?;
     let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
 }
 
-/// Reads an error reply. Never fails: a body that is not the API's JSON gives a message with the
-/// status alone. `retry_after` is how long the API asked to wait, in seconds: the `Retry-After`
-/// header, or for the hourly quota `X-RateLimit-Reset`. Without it, a wait stated in the message
-/// ("Please retry in 4 seconds.") is used.
-pub fn parse_error(status: u16, text: &str, retry_after: Option<&str>) -> ApiError {
+/// Reads an error reply, `{"error": {"type", "message", "params"}}`, into an [`ApiProblem`] whose
+/// `code` is the API's `error.type` (`validation_error`, `not_found`, `no_probes_found`,
+/// `rate_limit_exceeded`, `insufficient_credits`, `too_many_requests`) and whose `fields` are its
+/// `params` (for a validation error, which field is wrong and why). Never fails: a body that is not the
+/// API's JSON gives a problem with the status alone. `retry_after` is how long the API asked to wait,
+/// in seconds: the `Retry-After` header, or for the hourly quota `X-RateLimit-Reset`. Without it, a
+/// wait stated in the message ("Please retry in 4 seconds.") is used.
+pub fn parse_error(status: u16, text: &str, retry_after: Option<&str>) -> ApiProblem {
     let value: Value = serde_json::from_str(text.trim()).unwrap_or(Value::Null);
     let error = value.get("error").filter(|e| e.is_object());
     let field = |key: &str| {
@@ -178,9 +85,7 @@ pub fn parse_error(status: u16, text: &str, retry_after: Option<&str>) -> ApiErr
             .map(clean)
             .unwrap_or_default()
     };
-    let kind = Some(field("type"))
-        .filter(|k| !k.is_empty())
-        .unwrap_or_else(|| "http_error".to_string());
+    let code = Some(field("type")).filter(|k| !k.is_empty());
     let message = field("message");
     let params = error
         .and_then(|e| e.get("params"))
@@ -198,16 +103,28 @@ pub fn parse_error(status: u16, text: &str, retry_after: Option<&str>) -> ApiErr
                 .collect()
         })
         .unwrap_or_default();
-    let retry_after_s = retry_after
-        .and_then(|header| header.trim().parse::<u32>().ok())
+    let kind = match code.as_deref() {
+        Some("rate_limit_exceeded") => ProblemKind::RateLimited { hourly_quota: true },
+        Some("too_many_requests") => ProblemKind::RateLimited {
+            hourly_quota: false,
+        },
+        Some("insufficient_credits") => ProblemKind::NoCredits,
+        Some("no_probes_found") => ProblemKind::NoProbes,
+        Some("validation_error") => ProblemKind::BadRequest,
+        Some("not_found") => ProblemKind::NotFound,
+        Some("unreadable_response") => ProblemKind::Unreadable,
+        _ if status >= 500 => ProblemKind::Server,
+        _ => ProblemKind::Other,
+    };
+    let retry_after = retry_after
+        .and_then(|header| header.trim().parse::<u64>().ok())
         .or_else(|| seconds_in_message(&message));
-    ApiError {
-        status,
-        kind,
-        message,
-        params,
-        retry_after_s,
-    }
+    let mut problem = ApiProblem::new(Service::Globalping, During::Creating, Some(status), kind);
+    problem.code = code;
+    problem.detail = (!message.is_empty()).then_some(message);
+    problem.fields = params;
+    problem.retry_after = retry_after;
+    problem
 }
 
 /// The API's validation messages come from Joi with escaped quotes (`\"measurement\" does not
@@ -1415,7 +1332,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn every_error_example_gives_a_message_that_says_what_to_do() {
+    fn every_error_example_reads_to_its_kind() {
         let examples: serde_json::Map<String, Value> = serde_json::from_str(ERRORS).unwrap();
         let mut seen = Vec::new();
         for (name, body) in &examples {
@@ -1425,50 +1342,69 @@ pub(crate) mod tests {
                 .and_then(|code| code.parse().ok())
                 .unwrap();
             let error = parse_error(status, &body.to_string(), None);
+            let code = error.code.clone().unwrap();
+            assert_eq!(code, body["error"]["type"].as_str().unwrap(), "{name}");
             assert_eq!(
-                error.kind,
-                body["error"]["type"].as_str().unwrap(),
+                error.detail.as_deref(),
+                body["error"]["message"].as_str(),
                 "{name}"
             );
-            assert_eq!(
-                error.message,
-                body["error"]["message"].as_str().unwrap(),
-                "{name}"
-            );
-            let message = error.user_message();
-            let expected = match error.kind.as_str() {
-                "validation_error" => {
-                    "measurement: \"measurement\" does not match any of the allowed types"
-                }
-                "not_found" => "about 7 days",
-                "no_probes_found" => "Widen them",
-                "rate_limit_exceeded" => "add a Globalping token in Settings",
-                "insufficient_credits" => "fewer probes",
-                "too_many_requests" => "Try again in 4 s",
+            assert_eq!(error.service, Service::Globalping);
+            assert_eq!(error.status, Some(status));
+            let expected = match code.as_str() {
+                "validation_error" => ProblemKind::BadRequest,
+                "not_found" => ProblemKind::NotFound,
+                "no_probes_found" => ProblemKind::NoProbes,
+                "rate_limit_exceeded" => ProblemKind::RateLimited { hourly_quota: true },
+                "insufficient_credits" => ProblemKind::NoCredits,
+                "too_many_requests" => ProblemKind::RateLimited {
+                    hourly_quota: false,
+                },
                 other => panic!("unexpected kind {other}"),
             };
-            assert!(message.contains(expected), "{name}: {message}");
-            assert_eq!(
-                error.is_retryable(),
-                error.kind == "too_many_requests",
-                "{name}"
-            );
-            seen.push(error.kind);
+            assert_eq!(error.kind, expected, "{name}");
+            if code == "validation_error" {
+                assert_eq!(
+                    error.fields,
+                    vec![(
+                        "measurement".to_string(),
+                        "\"measurement\" does not match any of the allowed types".to_string()
+                    )]
+                );
+            }
+            if code == "too_many_requests" {
+                assert_eq!(error.retry_after, Some(4), "{name}");
+            }
+            assert_eq!(error.is_retryable(), code == "too_many_requests", "{name}");
+            seen.push(code);
         }
         assert_eq!(seen.len(), 6);
-        // Retry-After wins over the message, and minutes are rounded up.
+        // Retry-After wins over the message.
         let limited = parse_error(
             429,
             &examples["measurements429:rateLimitExceeded"].to_string(),
             Some(" 125 "),
         );
-        assert_eq!(limited.retry_after_s, Some(125));
-        assert!(limited.user_message().contains("wait 3 min"));
+        assert_eq!(limited.retry_after, Some(125));
         assert!(!limited.is_retryable());
     }
 
     #[test]
-    fn unreadable_error_bodies_still_give_a_message() {
+    fn a_429_with_retry_after_is_rate_limited_with_its_wait() {
+        let body = r#"{"error":{"type":"too_many_requests","message":"Too many requests."}}"#;
+        let error = parse_error(429, body, Some("7"));
+        assert_eq!(
+            error.kind,
+            ProblemKind::RateLimited {
+                hourly_quota: false
+            }
+        );
+        assert_eq!(error.retry_after, Some(7));
+        assert!(error.is_retryable());
+    }
+
+    #[test]
+    fn unreadable_error_bodies_still_give_a_problem() {
         for (status, body) in [
             (502, "<html>Bad Gateway</html>"),
             (500, ""),
@@ -1476,9 +1412,15 @@ pub(crate) mod tests {
             (400, "[]"),
         ] {
             let error = parse_error(status, body, Some("soon"));
-            assert_eq!(error.kind, "http_error");
-            assert_eq!(error.retry_after_s, None);
-            assert!(error.user_message().contains(&status.to_string()), "{body}");
+            assert_eq!(error.code, None);
+            assert_eq!(error.retry_after, None);
+            assert_eq!(error.status, Some(status));
+            let expected = if status >= 500 {
+                ProblemKind::Server
+            } else {
+                ProblemKind::Other
+            };
+            assert_eq!(error.kind, expected, "{body}");
             assert_eq!(error.is_retryable(), status >= 500);
         }
     }
@@ -1497,9 +1439,10 @@ pub(crate) mod tests {
             &serde_json::from_str::<Value>(ERRORS).unwrap()["measurements422:json"].to_string(),
         )
         .unwrap_err();
-        assert_eq!(refused.kind, "no_probes_found");
+        assert_eq!(refused.kind, ProblemKind::NoProbes);
         let odd = parse_created(202, "{\"probesCount\": 3}").unwrap_err();
-        assert_eq!(odd.kind, "unreadable_response");
+        assert_eq!(odd.kind, ProblemKind::Unreadable);
+        assert_eq!(odd.code.as_deref(), Some("unreadable_response"));
         assert!(parse_created(202, "not json").is_err());
     }
 
@@ -1741,7 +1684,7 @@ pub(crate) mod tests {
                     continue;
                 };
                 let error = parse_error(429, prefix, Some(prefix));
-                assert!(!error.user_message().is_empty());
+                assert_eq!(error.status, Some(429));
                 if let Ok(created) = parse_created(202, prefix) {
                     assert!(!created.id.is_empty());
                 }

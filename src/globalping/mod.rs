@@ -18,8 +18,8 @@ pub mod request;
 pub use adapt::{AtlasForm, atlas_form};
 pub use http::{ContinentCount, HttpRow, HttpVerdict, StatusClass, http_rows, http_verdict};
 pub use measurement::{
-    ApiError, Created, DnsAnswer, Hop, HttpTimings, Measurement, Outcome, Probe, ProbeResult,
-    RateLimit, Status, TlsSummary, parse_created, parse_error, parse_limits, parse_measurement,
+    Created, DnsAnswer, Hop, HttpTimings, Measurement, Outcome, Probe, ProbeResult, RateLimit,
+    Status, TlsSummary, parse_created, parse_error, parse_limits, parse_measurement,
     rate_limit_from_headers,
 };
 pub use request::{

@@ -12,6 +12,8 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use crate::model::host::host_name_problem;
+
 /// Most probes one anonymous measurement may use (`measurement.limits.anonymousTestsPerMeasurement`
 /// in jsdelivr/globalping `config/default.cjs`; API-NOTES §6).
 pub const ANONYMOUS_PROBES_PER_MEASUREMENT: u32 = 50;
@@ -334,6 +336,16 @@ impl MeasurementRequest {
             .trim_end_matches(']')
             .parse::<IpAddr>()
             .ok();
+        // The same host-name rules as the Atlas cell and the template (the API refuses such names
+        // too, as "must be a valid domain name", but only after the request is sent). A DNS test
+        // may ask about the root.
+        if target_ip.is_none()
+            && let Some(problem) = host_name_problem(target, self.test == TestType::Dns)
+        {
+            return Err(format!(
+                "\"{target}\" {problem}: give a host name such as example.com or an IP address."
+            ));
+        }
         self.validate_locations(authenticated)?;
         let options = &self.options;
         if let Some(packets) = options.packets
@@ -824,6 +836,51 @@ mod tests {
             let error = parse_places(text).unwrap_err();
             assert!(error.contains(needle), "{text:?}: {error}");
         }
+    }
+
+    /// Regression: the Globalping target check only refused spaces and URLs, so `a..b`, `-x.com`
+    /// or a mistyped `192.0.2.300` were sent for the API to refuse; the Atlas cell refused them. Now
+    /// both apply the same rules, and addresses (bracketed too) and the DNS root still pass.
+    #[test]
+    fn targets_that_are_no_host_name_are_refused_before_sending() {
+        let request = |test: TestType, target: &str| MeasurementRequest {
+            test,
+            target: target.into(),
+            ..ping(
+                Locations::Places(parse_places("Europe:5").unwrap()),
+                TestOptions::default(),
+            )
+        };
+        for (target, problem) in [
+            ("a..b", "has an empty label"),
+            ("-x.com", "starts or ends with a hyphen"),
+            (
+                "192.0.2.300",
+                "is neither a valid IPv4 address nor a host name",
+            ),
+            (
+                "exa$mple.com",
+                "contains characters a host name cannot have",
+            ),
+            ("example.com:443", "a port cannot be given here"),
+        ] {
+            let error = request(TestType::Ping, target).validate(false).unwrap_err();
+            assert!(error.starts_with(&format!("\"{target}\" ")), "{error}");
+            assert!(error.contains(problem), "{error}");
+            assert!(
+                error.ends_with(": give a host name such as example.com or an IP address."),
+                "{error}"
+            );
+        }
+        for (test, target) in [
+            (TestType::Ping, "192.0.2.1"),
+            (TestType::Http, "[2001:db8::1]"),
+            (TestType::Traceroute, "_sip._tcp.example.com"),
+            (TestType::Dns, "."),
+        ] {
+            assert_eq!(request(test, target).validate(false), Ok(()), "{target}");
+        }
+        assert!(request(TestType::Ping, ".").validate(false).is_err());
     }
 
     #[test]

@@ -9,11 +9,10 @@
 
 use web_sys::AbortSignal;
 
-use super::{NetError, Outgoing, decode_text, now_ms, send, sleep_ms};
-use crate::atlas::create::{self, ApiKey, AtlasApiError, MeasurementProgress};
-use crate::globalping::measurement::{
-    self, ApiError, Created, Measurement, RateLimit, parse_measurement,
-};
+use super::{NetError, Outgoing, decode_text, now_ms, problem_text, send, sleep_ms};
+use crate::atlas::create::{self, ApiKey, MeasurementProgress};
+use crate::globalping::measurement::{self, Created, Measurement, RateLimit, parse_measurement};
+use crate::model::ApiProblem;
 use crate::notebook::{AtlasRequest, AtlasSnapshot};
 
 /// Least wait after a Globalping response before the next GET of the same measurement: its limit is
@@ -37,9 +36,10 @@ const ATLAS_FOLLOW_LIMIT_MS: f64 = 30.0 * 60_000.0;
 /// downloads every result so far and the probes' metadata again.
 const ATLAS_PARTIAL_EVERY_MS: f64 = 20_000.0;
 
-fn backoff_ms(attempt: u32, retry_after_s: Option<u32>) -> f64 {
+fn backoff_ms(attempt: u32, retry_after_s: Option<u64>) -> f64 {
     match retry_after_s {
-        Some(seconds) => f64::from(seconds.min(120)) * 1000.0,
+        // At most 120 s, so the conversion to f64 is exact.
+        Some(seconds) => f64::from(u32::try_from(seconds.min(120)).unwrap_or(120)) * 1000.0,
         None => FIRST_BACKOFF_MS * f64::from(1u32 << attempt.min(6)),
     }
 }
@@ -116,11 +116,11 @@ pub async fn globalping_create(
             }
             Err(error) if error.is_retryable() && attempt < RETRIES => {
                 let error = with_retry_after(error, &response_headers);
-                let wait = backoff_ms(attempt, error.retry_after_s);
+                let wait = backoff_ms(attempt, error.retry_after);
                 progress(format!(
                     "Globalping answered {} ({}); trying again in {:.0} s…",
-                    error.status,
-                    error.kind,
+                    error.status.unwrap_or_default(),
+                    error.code.as_deref().unwrap_or("http_error"),
                     wait / 1000.0
                 ));
                 sleep_ms(wait, signal).await;
@@ -129,14 +129,14 @@ pub async fn globalping_create(
                 }
                 attempt += 1;
             }
-            Err(error) => return Err(with_retry_after(error, &response_headers).user_message()),
+            Err(error) => return Err(problem_text(&with_retry_after(error, &response_headers))),
         }
     }
 }
 
-fn with_retry_after(mut error: ApiError, headers: &gloo_net::http::Headers) -> ApiError {
-    if error.retry_after_s.is_none() {
-        error.retry_after_s = headers
+fn with_retry_after(mut error: ApiProblem, headers: &gloo_net::http::Headers) -> ApiProblem {
+    if error.retry_after.is_none() {
+        error.retry_after = headers
             .get("Retry-After")
             .and_then(|v| v.trim().parse().ok());
     }
@@ -215,7 +215,7 @@ pub async fn globalping_follow(
                 );
                 if error.is_retryable() && failures < RETRIES {
                     failures += 1;
-                    let wait = backoff_ms(failures, error.retry_after_s);
+                    let wait = backoff_ms(failures, error.retry_after);
                     progress(format!(
                         "Globalping answered {status}; asking again in {:.0} s…",
                         wait / 1000.0
@@ -223,7 +223,7 @@ pub async fn globalping_follow(
                     sleep_ms(wait, signal).await;
                     continue;
                 }
-                return Err(error.user_message());
+                return Err(problem_text(&error));
             }
         }
         if now_ms() - started > GLOBALPING_FOLLOW_LIMIT_MS {
@@ -249,7 +249,7 @@ pub enum AtlasCreateFailure {
     /// network is down. The browser does not say which.
     Refused { detail: String },
     /// Atlas answered with an error (wrong key, invalid definition, no credits…).
-    Api(AtlasApiError),
+    Api(ApiProblem),
 }
 
 /// Creates an Atlas one-off measurement with the user's key, sent only as this request's
@@ -314,14 +314,20 @@ pub async fn atlas_follow(
         };
         if response.status == 429 || response.status >= 500 {
             if failures >= RETRIES {
-                return Err(create::parse_error(response.status, &response.text).user_message());
+                return Err(problem_text(&create::parse_error(
+                    response.status,
+                    &response.text,
+                )));
             }
             failures += 1;
             sleep_ms(backoff_ms(failures, None), signal).await;
             continue;
         }
         if response.status != 200 {
-            return Err(create::parse_error(response.status, &response.text).user_message());
+            return Err(problem_text(&create::parse_error(
+                response.status,
+                &response.text,
+            )));
         }
         failures = 0;
         let status = create::parse_progress(&response.text).map_err(|reason| {

@@ -18,13 +18,14 @@ use wasm_bindgen::closure::Closure;
 use web_sys::AbortSignal;
 
 use crate::atlas::api::{
-    classify_http_failure, latest_url, parse_measurement_ref, parse_time, probe_id_batches,
-    probes_url, results_url,
+    latest_url, parse_measurement_ref, parse_time, probe_id_batches, probes_url, read_failure,
+    results_url,
 };
 use crate::atlas::parse_results;
 use crate::atlas::probes::{Probe, parse_probes_page};
 use crate::dns::doh::DohRequest;
 use crate::dns::fanout::{PlannedQuery, Transport};
+use crate::model::ApiProblem;
 use crate::notebook::dns::{
     DohExchange, LookupOutcome, MAX_ORIGIN_ADDRESSES, RipestatCall, RipestatLookup, lookups_needed,
     progress_text,
@@ -65,6 +66,15 @@ impl NetError {
             ),
         }
     }
+}
+
+/// Where the app's keys and service addresses are typed. The core's messages never name a place of
+/// the app (the command line has none); this shell adds its own.
+pub const SETTINGS_PLACE: &str = "Settings";
+
+/// An API problem in words, for this app (naming its Settings).
+pub fn problem_text(problem: &ApiProblem) -> String {
+    crate::problem_words::problem_message(problem, Some(SETTINGS_PLACE))
 }
 
 fn origin_of(url: &str) -> &str {
@@ -237,7 +247,7 @@ pub async fn fetch_probes(
             if response.status != 200 {
                 notes.push(format!(
                     "Probe metadata could not be fetched ({}); some probes are not on the map.",
-                    classify_http_failure(response.status, &response.text).user_message()
+                    problem_text(&read_failure(response.status, &response.text))
                 ));
                 break;
             }
@@ -291,7 +301,7 @@ pub async fn fetch_atlas_measurement(
         .await
         .map_err(|error| error.user_message())?;
     if response.status != 200 {
-        return Err(classify_http_failure(response.status, &response.text).user_message());
+        return Err(problem_text(&read_failure(response.status, &response.text)));
     }
     let parsed = parse_results(&response.text);
     if parsed.results.is_empty() && parsed.diagnostics.is_empty() {

@@ -17,6 +17,7 @@ use crate::globalping::measurement::{Measurement, parse_measurement};
 use crate::globalping::request::{
     Locations, MeasurementRequest, TestOptions, TestType, parse_places, per_continent,
 };
+use crate::model::per_continent::per_continent_count;
 use crate::rerun::{self, Comparison};
 
 /// Which platform measures.
@@ -81,13 +82,12 @@ pub const PER_CONTINENT_TEXT: &str = "5 per continent";
 /// The Atlas default: 50 probes worldwide.
 pub const ATLAS_DEFAULT_PROBES: &str = "WW:50";
 
-/// Reads "N per continent" (the preset) or a list of places.
+/// Reads "N per continent" (the preset, in the grammar the Atlas selection uses too: any case) or a
+/// list of places.
 fn places(text: &str) -> Result<Locations, String> {
     let trimmed = text.trim();
-    if let Some(count) = trimmed
-        .strip_suffix("per continent")
-        .map(str::trim)
-        .and_then(|n| n.parse::<u32>().ok())
+    if let Some(Ok(count)) = per_continent_count(trimmed)
+        && let Ok(count) = count.parse::<u32>()
     {
         if count == 0 {
             return Err("Ask for at least 1 probe per continent.".to_string());
@@ -506,6 +506,24 @@ mod tests {
                 .all(|l| l["limit"] == 5)
         );
         assert_eq!(body["measurementOptions"]["packets"], 3);
+    }
+
+    /// Regression: the Atlas selection read "5 Per Continent" in any case, but this form only in lower
+    /// case, so Globalping took "5 Per Continent" for one place of that name. Both now share one
+    /// grammar.
+    #[test]
+    fn per_continent_is_read_in_any_case_as_the_atlas_selection_reads_it() {
+        let mut shouted = form("telegram.org");
+        shouted.locations = " 5 Per Continent ".to_string();
+        let lower = form("telegram.org");
+        assert_eq!(
+            shouted.globalping_request(false).unwrap().to_body(),
+            lower.globalping_request(false).unwrap().to_body()
+        );
+        assert_eq!(
+            parse_probe_requests("5 PER CONTINENT").unwrap(),
+            parse_probe_requests("5 per continent").unwrap()
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use super::dns::DnsCell;
 use super::measure::{MeasureCell, MeasureForm};
 use super::routing::RoutingCell;
 use super::{Cell, CellBody, CellId, Notebook};
-use crate::atlas::create::host_name_problem;
 use crate::globalping::request::TestType;
+use crate::model::host::host_name_problem;
 
 /// Probes per continent for the template's traceroutes: a traceroute is one test per probe like a
 /// ping, but its table grows with every hop, so fewer probes keep the cell readable (18 in all).

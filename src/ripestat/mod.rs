@@ -26,6 +26,8 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::model::lenient;
+
 /// `Asn` and `Origin` are the model's (`model::origin`); read here, they are re-exported for the
 /// calls' users.
 pub use crate::model::{Asn, Origin};
@@ -144,11 +146,11 @@ fn data(text: &str, call: &str) -> Result<Map<String, Value>, RipestatError> {
 /// An AS number; RIPEstat writes them as numbers in some calls and as strings in others
 /// (`network-info`), so both are read.
 fn asn_number(value: &Value) -> Option<u32> {
-    match value {
-        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+    let number = match value {
         Value::String(s) => s.trim().trim_start_matches("AS").parse().ok(),
-        _ => None,
-    }
+        other => lenient::unsigned(other),
+    };
+    number.and_then(|n| u32::try_from(n).ok())
 }
 
 /// The AS number a response is about (`resource`, "3333" or 3333), for the calls on an AS.

@@ -486,7 +486,7 @@ pub fn MeasureCellView(props: &MeasureCellProps) -> Html {
                         step.set(AtlasStep::Form);
                         store.dispatch(Action::FetchFailed {
                             id,
-                            message: error.user_message(),
+                            message: crate::net::problem_text(&error),
                         });
                     }
                 }

@@ -1,6 +1,7 @@
 //! A seeded pseudo-random generator for property tests and benchmarks, so that they need no dependency
 //! and give the same cases on every machine.
-// Shared by several test and example crates, each of which uses only some of it.
+// Shared by several test and example crates and, through `src/test_kit.rs`, the library's unit tests;
+// each uses only some of it.
 #![allow(dead_code)]
 
 /// Marsaglia's xorshift64 ("Xorshift RNGs", Journal of Statistical Software 8(14), 2003), shifts
@@ -24,8 +25,9 @@ impl XorShift {
         low + (high - low) * self.unit()
     }
 
+    /// Uniform in [0, n) (modulo bias is no matter for tests); 0 when `n` is 0.
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 
     /// A point uniformly distributed on the sphere (latitude from the arcsine of a uniform variable).

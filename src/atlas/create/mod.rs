@@ -1,15 +1,16 @@
 //! Creating RIPE Atlas one-off measurements with the user's own API key, as pure data: the request the
 //! author builds (test, target, probe selection), its checks, the exact `POST /api/v2/measurements/`
 //! body, a credit estimate, the equivalent `ripe-atlas measure …` command lines, and the replies read
-//! back (created IDs, progress from the measurement's metadata, error bodies turned into messages that
-//! say what to do). The key itself is an [`ApiKey`] that never prints or serialises its secret.
+//! back (created IDs, progress from the measurement's metadata, error bodies read into an
+//! `ApiProblem`, which `problem_words` words). The key itself is an [`ApiKey`] that never prints or
+//! serialises its secret.
 //!
 //! This module must not do I/O: the `net` shell sends the body and hands the status and text back here.
 //! It owns the public API (re-exported below, so callers name `atlas::create::…` whatever file holds
 //! an item) and the few text helpers its files share; each topic lives in its own file:
 //! `selection` (the probe-selection language), `request` (the request, its checks and its body),
 //! `cost` (the credit estimate), `command` (the `ripe-atlas measure` equivalent), `error` (error
-//! replies in words), `progress` (created IDs and progress) and `key` (the API key).
+//! replies read into an `ApiProblem`), `progress` (created IDs and progress) and `key` (the API key).
 //!
 //! Sources: the RIPE Atlas REST API manual (atlas.ripe.net/docs/apis/rest-api-manual/…: creating
 //! measurements, the probes array, error messages, API keys), the Atlas "Credits" page for the cost
@@ -25,10 +26,9 @@ mod request;
 mod selection;
 
 pub use cost::{COST_SOURCE, CostEstimate};
-pub use error::{AtlasApiError, parse_error};
+pub use error::{parse_error, read_error};
 pub use key::{ApiKey, CREATE_PERMISSION, KEYS_PAGE};
 pub use progress::{MeasurementProgress, parse_created, parse_credits_per_result, parse_progress};
-pub(crate) use request::host_name_problem;
 pub use request::{
     AtlasTest, CreateRequest, DNS_QUERY_TYPES, PARIS_VARIATIONS, PING_PACKETS,
     TRACEROUTE_PROTOCOLS, definition_json_pretty,
@@ -48,7 +48,7 @@ fn plural(count: u64) -> &'static str {
 
 /// User text in quotes for a message, escaped (control characters shown as `\n`, `\u{…}`) and cut to
 /// 60 characters, so a message never breaks its layout or carries a whole pasted document.
-fn quoted(text: &str) -> String {
+pub fn quoted(text: &str) -> String {
     let mut short: String = text.chars().take(60).collect();
     if text.chars().count() > 60 {
         short.push('…');

@@ -10,12 +10,14 @@
 
 use serde_json::Value;
 
-use super::error::{AtlasApiError, clean, parse_error};
+use super::error::{clean, parse_error};
 use super::plural;
+use crate::model::lenient;
+use crate::model::{ApiProblem, During, ProblemKind, Service};
 
 /// Reads the reply to the creation request: `{"measurements": [id, …]}` (one ID per definition) on a
 /// 2xx status (the docs show 201; 202 is accepted too), or the error it carries otherwise.
-pub fn parse_created(status: u16, text: &str) -> Result<Vec<u64>, AtlasApiError> {
+pub fn parse_created(status: u16, text: &str) -> Result<Vec<u64>, ApiProblem> {
     if !(200..300).contains(&status) {
         return Err(parse_error(status, text));
     }
@@ -28,26 +30,25 @@ pub fn parse_created(status: u16, text: &str) -> Result<Vec<u64>, AtlasApiError>
         })
         .unwrap_or_default();
     if ids.is_empty() {
-        return Err(AtlasApiError {
-            status,
-            title: "Unexpected reply".to_string(),
-            detail:
-                "Atlas accepted the request but its reply names no measurement ID. Look in your \
-                     Atlas measurement list before creating it again."
-                    .to_string(),
-            errors: Vec::new(),
-        });
+        let mut problem = ApiProblem::new(
+            Service::Atlas,
+            During::Creating,
+            Some(status),
+            ProblemKind::Unreadable,
+        );
+        problem.title = Some("Unexpected reply".to_string());
+        problem.detail = Some(
+            "Atlas accepted the request but its reply names no measurement ID. Look in your \
+                 Atlas measurement list before creating it again."
+                .to_string(),
+        );
+        return Err(problem);
     }
     Ok(ids)
 }
 
 fn positive_id(value: &Value) -> Option<u64> {
-    match value {
-        Value::Number(number) => number.as_u64(),
-        Value::String(text) => text.trim().parse().ok(),
-        _ => None,
-    }
-    .filter(|id| *id > 0)
+    lenient::unsigned(value).filter(|id| *id > 0)
 }
 
 /// How far a measurement has got, from `GET /api/v2/measurements/{id}/`.
@@ -217,10 +218,11 @@ mod tests {
             Ok(vec![1, 2])
         );
         let empty = parse_created(201, r#"{"measurements": []}"#).unwrap_err();
-        assert!(empty.user_message().contains("measurement list"));
+        assert_eq!(empty.kind, ProblemKind::Unreadable);
+        assert!(empty.detail.unwrap().contains("measurement list"));
         assert!(parse_created(201, "<html>").is_err());
         let refused = parse_created(400, ERROR_FIXTURES[0]).unwrap_err();
-        assert_eq!(refused.errors.len(), 1);
+        assert_eq!(refused.fields.len(), 1);
     }
 
     #[test]

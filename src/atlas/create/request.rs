@@ -20,6 +20,7 @@ use super::selection::{
     checked_country, prefix_problem, unknown_area, unknown_region,
 };
 use crate::format::thousands_u64 as thousands;
+use crate::model::host::host_name_problem;
 
 /// Ping packets per probe: the Atlas API's own field description allows 1 to 16, default 3 (as
 /// carried into DNS-OARC/ripeatlas `measurement.go`).
@@ -332,68 +333,6 @@ impl CreateRequest {
             ));
         }
     }
-}
-
-/// Why `name` is not a DNS name usable as a target or query, or `None` when it is. `allow_root` lets
-/// the root (".") through, which a query may ask about (`. SOA`) but a target may not be.
-pub(crate) fn host_name_problem(name: &str, allow_root: bool) -> Option<String> {
-    if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Some("contains spaces or control characters".to_string());
-    }
-    if !name.is_ascii() {
-        return Some(
-            "contains non-ASCII characters: write an internationalised name in its xn-- form"
-                .to_string(),
-        );
-    }
-    if name.contains("://") || name.contains('/') {
-        return Some("looks like a URL: give the host name only, e.g. example.com".to_string());
-    }
-    if name.contains(':') {
-        return Some(
-            "is neither a valid IPv6 address nor a host name (a port cannot be given here)"
-                .to_string(),
-        );
-    }
-    if name == "." {
-        return (!allow_root).then(|| "is the DNS root, not a host".to_string());
-    }
-    let bare = name.strip_suffix('.').unwrap_or(name);
-    // RFC 1035 §2.3.4: 255 octets on the wire, which is 253 characters in text without the final dot.
-    if bare.len() > 253 {
-        return Some("is longer than the 253 characters a DNS name may have".to_string());
-    }
-    let labels: Vec<&str> = bare.split('.').collect();
-    for label in &labels {
-        if label.is_empty() {
-            return Some("has an empty label (two dots in a row, or a leading dot)".to_string());
-        }
-        if label.len() > 63 {
-            return Some("has a label longer than 63 characters".to_string());
-        }
-        // Letters, digits and hyphens (RFC 1123 §2.1), plus the underscore that service names such as
-        // _sip._tcp use.
-        if !label
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            return Some(
-                "contains characters a host name cannot have (only letters, digits, - and _)"
-                    .to_string(),
-            );
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            return Some("has a label that starts or ends with a hyphen".to_string());
-        }
-    }
-    // An all-numeric last label is a mistyped address (RFC 3696 §2: a top-level domain is not numeric).
-    if labels
-        .last()
-        .is_some_and(|last| last.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Some("is neither a valid IPv4 address nor a host name".to_string());
-    }
-    None
 }
 
 // ---------------------------------------------------------------------------------------------------

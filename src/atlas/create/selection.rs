@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::quoted;
 use crate::geo::country_name;
+use crate::model::per_continent::per_continent_count;
 
 /// The most probes one measurement may ask for, over all its probe selections: the quota "≤1000 probes
 /// per measurement" in the Atlas docs' list of limits (API-NOTES §1.2; the notes treat the quotas as
@@ -304,17 +305,16 @@ fn item_error(position: usize, item: &str, problem: &str) -> String {
     )
 }
 
-/// `5 per continent`: the count asked in each of [`CONTINENT_REGIONS`], or `None` for another item.
+/// `5 per continent` (the grammar of [`per_continent_count`], any case): the count asked in each of
+/// [`CONTINENT_REGIONS`], or `None` for another item.
 fn per_continent(item: &str) -> Option<Result<u32, String>> {
-    let lower = item.to_ascii_lowercase();
-    let count = lower.strip_suffix("per continent")?.trim();
-    if count.is_empty() || !count.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(Err(format!(
+    match per_continent_count(item)? {
+        Ok(count) => Some(parse_count(count)),
+        Err(count) => Some(Err(format!(
             "write a whole number of probes before \"per continent\", e.g. 5 per continent, not {}",
-            quoted(count)
-        )));
+            quoted(&count.to_ascii_lowercase())
+        ))),
     }
-    Some(parse_count(count))
 }
 
 /// A segment that continues a `probes` list: `6002` or, closing it, `6003:2`.
