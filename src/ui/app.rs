@@ -341,6 +341,10 @@ pub fn App() -> Html {
         <ContextProvider<StoreHandle> context={store.clone()}>
         <ContextProvider<Rc<Settings>> context={Rc::new((*settings).clone())}>
         <ContextProvider<Rc<Credentials>> context={Rc::new((*credentials).clone())}>
+            // A button, not a `#main` link: the fragment carries shared notebooks.
+            <button class="skip-link" onclick={Callback::from(|_: MouseEvent| browser::focus_element("notebook"))}>
+                { "Skip to the notebook" }
+            </button>
             <header class="app-header">
                 <div class="brand">{ "Vantage" }</div>
                 <input class="title" aria-label="Notebook title" value={crate::format::visible_controls(&store.0.notebook.title).into_owned()} oninput={on_title} />
@@ -391,7 +395,7 @@ pub fn App() -> Html {
                     })
                 }} on_close={toggle_settings} />
             }
-            <main>
+            <main id="notebook" tabindex="-1">
                 <CellList />
             </main>
             <footer class="app-footer">

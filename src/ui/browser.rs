@@ -25,6 +25,18 @@ pub fn safe_mode_requested() -> bool {
 }
 
 /// The page address without its fragment, the base of share links.
+/// Moves keyboard focus to the element with this id (the skip link's target), if there is one.
+pub fn focus_element(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(element) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id(id))
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
 pub fn page_address() -> String {
     web_sys::window()
         .and_then(|window| window.location().href().ok())
