@@ -39,7 +39,7 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 use vantage::answers::{map_places, set_label};
-use vantage::chart::map::{ANSWER_SET_TITLE, CategoryMarker, MapContent, MapMarker, MapOverlay};
+use vantage::chart::map::{ANSWER_SET_TITLE, CategoryMarker, MapContent};
 use vantage::globalping::http::http_rows;
 use vantage::globalping::request::TestType;
 use vantage::infer::{infer, infer_per_target, parse_observation_table};
@@ -47,7 +47,7 @@ use vantage::latency::analyse;
 use vantage::notebook::dns::atlas_matrices;
 use vantage::notebook::file::{from_file_text, to_file_text};
 use vantage::notebook::hops::snapshot_paths;
-use vantage::notebook::latency_map::latency_map;
+use vantage::notebook::latency_map::{latency_map, table_map};
 use vantage::notebook::report::markdown;
 use vantage::notebook::{AtlasSnapshot, CellBody, InferenceChoices, Notebook};
 
@@ -532,16 +532,7 @@ fn cell_maps(body: &CellBody) -> Vec<MapContent> {
             .map(|snapshot| {
                 let (observations, _) = parse_observation_table(&snapshot.text);
                 let inference = infer(&observations, &table.inference.assumptions());
-                let markers = observations
-                    .iter()
-                    .map(|o| MapMarker {
-                        longitude: o.longitude,
-                        latitude: o.latitude,
-                        rtt_ms: Some(o.rtt_min_ms),
-                    })
-                    .collect();
-                let overlay = MapOverlay::of_inference(&inference);
-                vec![MapContent::Latency { markers, overlay }]
+                vec![table_map(&observations, &inference)]
             })
             .unwrap_or_default(),
         CellBody::Dns(dns) => dns

@@ -368,22 +368,16 @@ mod tests {
     use crate::atlas::create::parse_error as atlas_error;
     use crate::globalping::parse_error as globalping_error;
 
-    const ATLAS_FIXTURES: [&str; 2] = [
-        include_str!("../tests/fixtures/atlas/error_400_docs_error-handling.json"),
-        include_str!("../tests/fixtures/atlas/error_400_docs_error-messages.json"),
-    ];
-    const GLOBALPING_ERRORS: &str =
-        include_str!("../tests/fixtures/globalping/error-responses.json");
+    use crate::atlas::create::test_support::{
+        ERROR_FIXTURES as ATLAS_FIXTURES, credit_refusals, key_error,
+    };
+    use crate::globalping::measurement::tests::{
+        ERRORS as GLOBALPING_ERRORS, error_example, error_examples,
+    };
 
     /// As the browser shows it.
     fn shown(problem: &ApiProblem) -> String {
         problem_message(problem, Some("Settings"))
-    }
-
-    fn key_error(status: u16, detail: &str) -> String {
-        format!(
-            "{{\"error\": {{\"detail\": \"{detail}\", \"status\": {status}, \"title\": \"x\", \"code\": 104}}}}"
-        )
     }
 
     #[test]
@@ -443,17 +437,7 @@ mod tests {
             refused.contains("lack the") && refused.contains("valid-from"),
             "{refused}"
         );
-        for (status, body) in [
-            (402, String::new()),
-            (
-                400,
-                key_error(
-                    400,
-                    "You do not have enough credits to schedule this measurement",
-                ),
-            ),
-            (403, key_error(403, "Daily credit spending limit exceeded")),
-        ] {
+        for (status, body) in credit_refusals() {
             let message = shown(&atlas_error(status, &body));
             assert!(
                 message.contains("cannot pay") && message.contains("fewer probes"),
@@ -565,15 +549,8 @@ mod tests {
 
     #[test]
     fn every_globalping_error_example_says_what_to_do() {
-        let examples: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(GLOBALPING_ERRORS).unwrap();
-        for (name, body) in &examples {
-            let status: u16 = name
-                .trim_start_matches(|c: char| !c.is_ascii_digit())
-                .get(..3)
-                .and_then(|code| code.parse().ok())
-                .unwrap();
-            let problem = globalping_error(status, &body.to_string(), None);
+        for (name, status, body) in &error_examples() {
+            let problem = globalping_error(*status, &body.to_string(), None);
             let message = shown(&problem);
             let expected = match problem.code.as_deref().unwrap() {
                 "validation_error" => {
@@ -591,7 +568,7 @@ mod tests {
         // Minutes are rounded up.
         let limited = globalping_error(
             429,
-            &examples["measurements429:rateLimitExceeded"].to_string(),
+            &error_example("measurements429:rateLimitExceeded").to_string(),
             Some(" 125 "),
         );
         assert!(shown(&limited).contains("wait 3 min"));

@@ -1110,7 +1110,30 @@ pub(crate) mod tests {
         include_str!("../../tests/fixtures/globalping/get-trace-dns-measurement-response.json");
     pub(crate) const HTTP: &str =
         include_str!("../../tests/fixtures/globalping/get-http-measurement-response.json");
-    const ERRORS: &str = include_str!("../../tests/fixtures/globalping/error-responses.json");
+    pub(crate) const ERRORS: &str =
+        include_str!("../../tests/fixtures/globalping/error-responses.json");
+
+    /// The recorded error examples: name, the HTTP status the name begins with, and the body.
+    pub(crate) fn error_examples() -> Vec<(String, u16, Value)> {
+        let examples: serde_json::Map<String, Value> = serde_json::from_str(ERRORS).unwrap();
+        examples
+            .into_iter()
+            .map(|(name, body)| {
+                let status: u16 = name
+                    .trim_start_matches(|c: char| !c.is_ascii_digit())
+                    .get(..3)
+                    .and_then(|code| code.parse().ok())
+                    .unwrap();
+                (name, status, body)
+            })
+            .collect()
+    }
+
+    /// One recorded error example's body, by its name.
+    pub(crate) fn error_example(name: &str) -> Value {
+        let examples: serde_json::Map<String, Value> = serde_json::from_str(ERRORS).unwrap();
+        examples[name].clone()
+    }
     const CREATED: &str =
         include_str!("../../tests/fixtures/globalping/create-measurement-response.json");
     const ANONYMOUS_LIMITS: &str =
@@ -1333,15 +1356,9 @@ pub(crate) mod tests {
 
     #[test]
     fn every_error_example_reads_to_its_kind() {
-        let examples: serde_json::Map<String, Value> = serde_json::from_str(ERRORS).unwrap();
         let mut seen = Vec::new();
-        for (name, body) in &examples {
-            let status: u16 = name
-                .trim_start_matches(|c: char| !c.is_ascii_digit())
-                .get(..3)
-                .and_then(|code| code.parse().ok())
-                .unwrap();
-            let error = parse_error(status, &body.to_string(), None);
+        for (name, status, body) in &error_examples() {
+            let error = parse_error(*status, &body.to_string(), None);
             let code = error.code.clone().unwrap();
             assert_eq!(code, body["error"]["type"].as_str().unwrap(), "{name}");
             assert_eq!(
@@ -1350,7 +1367,7 @@ pub(crate) mod tests {
                 "{name}"
             );
             assert_eq!(error.service, Service::Globalping);
-            assert_eq!(error.status, Some(status));
+            assert_eq!(error.status, Some(*status));
             let expected = match code.as_str() {
                 "validation_error" => ProblemKind::BadRequest,
                 "not_found" => ProblemKind::NotFound,
@@ -1382,7 +1399,7 @@ pub(crate) mod tests {
         // Retry-After wins over the message.
         let limited = parse_error(
             429,
-            &examples["measurements429:rateLimitExceeded"].to_string(),
+            &error_example("measurements429:rateLimitExceeded").to_string(),
             Some(" 125 "),
         );
         assert_eq!(limited.retry_after, Some(125));

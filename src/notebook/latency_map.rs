@@ -1,10 +1,10 @@
-//! What a latency snapshot's map shows, derived in the core so the cell, the exports and the tests
+//! What a latency snapshot's map (and a pasted latency table's) shows, derived in the core so the cell, the exports and the tests
 //! draw the same map: a marker per placed probe (coloured by its minimum RTT), where the target can be
 //! (the region or the sites the inference found) when the results measure one target, and the paths
 //! of traceroutes that have a located hop. Pure: no drawing, no browser.
 
 use crate::chart::map::{MapContent, MapMarker, MapOverlay};
-use crate::infer::{TargetInference, Verdict};
+use crate::infer::{Inference, Observation, TargetInference, Verdict};
 use crate::latency::LatencyAnalysis;
 use crate::paths::map::{PointRole, TargetLocation, map_paths};
 use crate::paths::trace::ProbePath;
@@ -69,6 +69,22 @@ pub fn latency_map(
     }
 }
 
+/// The map of a pasted latency table: a marker per observation (coloured by its RTT) and where the
+/// inference puts the target. The table cell draws it and the exports use it.
+pub fn table_map(observations: &[Observation], inference: &Inference) -> MapContent {
+    MapContent::Latency {
+        markers: observations
+            .iter()
+            .map(|observation| MapMarker {
+                longitude: observation.longitude,
+                latitude: observation.latitude,
+                rtt_ms: Some(observation.rtt_min_ms),
+            })
+            .collect(),
+        overlay: MapOverlay::of_inference(inference),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +117,22 @@ mod tests {
             panic!("a latency map");
         };
         assert_eq!(overlay, MapOverlay::default());
+    }
+
+    #[test]
+    fn a_table_shows_every_observation_and_where_the_inference_puts_the_target() {
+        let table = include_str!("../../tests/fixtures/anycast/k-planetlab.tsv");
+        let (observations, _) = crate::infer::parse_observation_table(table);
+        let inference = crate::infer::infer(&observations, &Assumptions::default());
+        let MapContent::Latency { markers, overlay } = table_map(&observations, &inference) else {
+            panic!("a latency map");
+        };
+        assert_eq!(markers.len(), 338);
+        let first = &observations[0];
+        assert_eq!(
+            (markers[0].longitude, markers[0].latitude, markers[0].rtt_ms),
+            (first.longitude, first.latitude, Some(first.rtt_min_ms))
+        );
+        assert_eq!(overlay, MapOverlay::of_inference(&inference));
     }
 }

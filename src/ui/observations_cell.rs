@@ -12,9 +12,10 @@ use super::browser;
 use super::import::ImportControls;
 use super::inference_view::InferenceView;
 use super::map_canvas::MapCanvas;
-use crate::chart::map::{MapContent, MapMarker, MapOverlay};
+use crate::chart::map::MapContent;
 use crate::format;
 use crate::infer::{Inference, ObservationDiagnostic, infer, parse_observation_table};
+use crate::notebook::latency_map::table_map;
 use crate::notebook::report::table_provenance;
 use crate::notebook::{
     Action, CellId, FetchState, InferenceChoices, ObservationsCell, SnapshotSource, TableSnapshot,
@@ -66,14 +67,6 @@ impl PartialEq for TableKey {
 
 fn table_view(snapshot: &TableSnapshot, choices: InferenceChoices) -> TableView {
     let (observations, mut diagnostics) = parse_observation_table(&snapshot.text);
-    let markers = observations
-        .iter()
-        .map(|observation| MapMarker {
-            longitude: observation.longitude,
-            latitude: observation.latitude,
-            rtt_ms: Some(observation.rtt_min_ms),
-        })
-        .collect();
     let labels = observations
         .iter()
         .map(|observation| {
@@ -87,10 +80,7 @@ fn table_view(snapshot: &TableSnapshot, choices: InferenceChoices) -> TableView 
     let inference = infer(&observations, &choices.assumptions());
     diagnostics.extend(inference.diagnostics.iter().cloned());
     TableView {
-        content: Rc::new(MapContent::Latency {
-            markers,
-            overlay: MapOverlay::of_inference(&inference),
-        }),
+        content: Rc::new(table_map(&observations, &inference)),
         labels: Rc::new(labels),
         inference: Rc::new(inference),
         diagnostics,

@@ -244,14 +244,8 @@ pub(super) fn clean(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::super::progress::{parse_created, parse_progress};
-    use super::super::test_support::ERROR_FIXTURES;
+    use super::super::test_support::{ERROR_FIXTURES, credit_refusals, key_error};
     use super::*;
-
-    fn key_error(status: u16, detail: &str) -> String {
-        format!(
-            "{{\"error\": {{\"detail\": \"{detail}\", \"status\": {status}, \"title\": \"x\", \"code\": 104}}}}"
-        )
-    }
 
     #[test]
     fn the_docs_error_fixtures_read_to_bad_requests_naming_their_fields() {
@@ -314,17 +308,7 @@ mod tests {
             ),
             ProblemKind::Forbidden
         );
-        for (status, body) in [
-            (402, String::new()),
-            (
-                400,
-                key_error(
-                    400,
-                    "You do not have enough credits to schedule this measurement",
-                ),
-            ),
-            (403, key_error(403, "Daily credit spending limit exceeded")),
-        ] {
+        for (status, body) in credit_refusals() {
             assert_eq!(kind(status, &body), ProblemKind::NoCredits, "{body}");
         }
         assert_eq!(

@@ -56,12 +56,35 @@ pub fn quoted(text: &str) -> String {
     format!("{short:?}")
 }
 
-/// Requests and fixtures that the tests of several files share.
+/// Requests, fixtures and error bodies that the tests of several files share (the error readers' and
+/// the wording's, `problem_words`).
 #[cfg(test)]
-mod test_support {
+pub(crate) mod test_support {
     use super::{AtlasTest, CreateRequest, parse_probe_requests};
 
-    pub(super) const ERROR_FIXTURES: [&str; 2] = [
+    /// An Atlas error body about the key or the account, as the API writes them (code 104).
+    pub(crate) fn key_error(status: u16, detail: &str) -> String {
+        format!(
+            "{{\"error\": {{\"detail\": \"{detail}\", \"status\": {status}, \"title\": \"x\", \"code\": 104}}}}"
+        )
+    }
+
+    /// The three ways Atlas says the account cannot pay for a measurement.
+    pub(crate) fn credit_refusals() -> [(u16, String); 3] {
+        [
+            (402, String::new()),
+            (
+                400,
+                key_error(
+                    400,
+                    "You do not have enough credits to schedule this measurement",
+                ),
+            ),
+            (403, key_error(403, "Daily credit spending limit exceeded")),
+        ]
+    }
+
+    pub(crate) const ERROR_FIXTURES: [&str; 2] = [
         include_str!("../../../tests/fixtures/atlas/error_400_docs_error-handling.json"),
         include_str!("../../../tests/fixtures/atlas/error_400_docs_error-messages.json"),
     ];
