@@ -1,6 +1,9 @@
 //! Sites beyond the disjoint ranges: the iterative step of iGreedy (Cicalese et al., IEEE JSAC 34(6),
-//! 2016, §IV: once each disjoint range is placed in a city, the range is replaced by that city and the
-//! enumeration runs again), with the corroboration this engine asks of every site.
+//! 2016), with the corroboration this engine asks of every site. As read in iGreedy's code
+//! (`code/igreedy.py`, `analyze`, in rhendriks/MiGreedy @ 6c044d8): each geolocated disc is replaced
+//! by a 0.1 km disc at its city and the enumeration runs again. Here a placed site keeps a zone of at
+//! least 25 km ([`PLACED_ZONE_KM`], [`PLACED_ZONE_FRACTION`]) rather than a point, and a further site
+//! needs a backing probe elsewhere or a fast RTT, where iGreedy counts every new disjoint disc.
 //!
 //! On dense probe sets the ranges of neighbouring sites overlap (a probe 3 ms from Frankfurt has a
 //! range that reaches Amsterdam's), so mutually disjoint ranges find only a fraction of the sites. Once
